@@ -1,0 +1,73 @@
+"""Admin home: every study and account, and a form for a new study."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import studies
+from ..extensions import db
+from ..models import Membership, Session, Site, Study, User
+from ..validation import Invalid
+from . import bp
+from .forms import StudyForm
+
+
+def _study_rows() -> list[dict]:
+    """Each study with its number of sites, members and sessions."""
+
+    def count(model):
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(model.study_id == Study.id)
+            .correlate(Study)
+            .scalar_subquery()
+        )
+
+    rows = db.session.execute(
+        select(Study, count(Site), count(Membership), count(Session)).order_by(Study.name)
+    )
+    return [dict(study=s, sites=a, members=b, sessions=c) for s, a, b, c in rows]
+
+
+def _render(form: StudyForm, status: int = 200):
+    """Render the admin page with the given study form."""
+    users = db.session.scalars(
+        select(User)
+        .options(selectinload(User.memberships).selectinload(Membership.study))
+        .order_by(User.username)
+    )
+    return render_template(
+        "admin/index.html", studies=_study_rows(), users=list(users), form=form
+    ), status
+
+
+@bp.route("/")
+def index():
+    """List studies and accounts."""
+    return _render(StudyForm())
+
+
+@bp.post("/studies")
+def create_study():
+    """Create a study with the default codebook."""
+    form = StudyForm()
+    if form.validate_on_submit():
+        try:
+            study = studies.create_study(
+                form.name.data,
+                form.slug.data,
+                form.description.data or "",
+                actor=current_user,
+            )
+        except Invalid as error:
+            for field, messages in error.errors.items():
+                getattr(form, field).errors = list(getattr(form, field).errors) + messages
+        else:
+            db.session.commit()
+            flash(_("Study %(name)s created.", name=study.name), "success")
+            return redirect(url_for("admin.index"))
+    db.session.rollback()
+    return _render(form, 422)

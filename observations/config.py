@@ -1,0 +1,49 @@
+"""Configuration: safe laptop defaults, then instance/config.py, then the environment."""
+
+import os
+from pathlib import Path
+
+
+def defaults(instance_path: str) -> dict:
+    """Return the defaults every installation starts from."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path(instance_path) / "terloops.db"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ("nl", "en"),
+        # A form left open for hours in the field must still submit.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMITS": "10 per minute;50 per hour",
+        "LOGIN_USER_LIMITS": "20 per hour",
+        "PROXY_FIX_X_FOR": 0,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Map the common postgres:// spellings onto the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment() -> dict:
+    """Read the documented environment variables that have no TERLOOPS_ prefix."""
+    config = {}
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("TERLOOPS_DEFAULT_LOCALE"):
+        config["BABEL_DEFAULT_LOCALE"] = os.environ["TERLOOPS_DEFAULT_LOCALE"]
+    if os.environ.get("SESSION_COOKIE_SECURE"):
+        secure = os.environ["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = secure
+    return config

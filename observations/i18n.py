@@ -1,0 +1,55 @@
+"""Languages and time zones: Dutch by default, English on request, times in local time."""
+
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+)
+from flask_login import current_user
+
+from .extensions import babel
+
+
+def select_locale() -> str:
+    """Pick the user's saved language, then the visitor's choice, then the default."""
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        if current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
+        if session.get("locale") in languages:
+            return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Show times in the time zone of the study being viewed."""
+    study = g.get("study") if has_request_context() else None
+    return study.timezone if study is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def label(item, locale: str | None = None) -> str:
+    """Return a codebook item's label in the current language."""
+    return item.label(locale or str(get_locale()))
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel and the template helpers that format dates and labels."""
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters.update(
+        datetime=format_datetime,
+        date=format_date,
+        time=format_time,
+        format_decimal=format_decimal,
+        label=label,
+    )
+
+    @app.context_processor
+    def language_context() -> dict:
+        """Expose the current language and the choices to every template."""
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,7 @@
+"""The home page that sends each user to their role's first page."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import routes  # noqa: F401

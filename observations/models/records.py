@@ -1,0 +1,177 @@
+"""What fieldworkers record: sessions, scans (tallies), encounters and field notes.
+
+Multi-valued codes (a session's weather, a scan's zone conditions, an encounter's flags)
+live in small child tables, one row per code, so that dashboards can count them in SQL.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import CapturedRecord, UTCDateTime
+
+REVIEW_STATES = ("pending", "approved", "has_issues", "rejected")
+
+session_zones = sa.Table(
+    "session_zones",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("zone_id", sa.ForeignKey("zones.id"), primary_key=True),
+)
+
+
+def _code_row(class_name: str, table: str, owner: str):
+    """Build the mapped class for one code of a multi-valued category."""
+    return type(
+        class_name,
+        (db.Model,),
+        {
+            "__tablename__": table,
+            f"{owner}_id": mapped_column(
+                sa.ForeignKey(f"{owner}s.id", ondelete="CASCADE"), primary_key=True
+            ),
+            "code": mapped_column(sa.String(40), primary_key=True),
+            "__annotations__": {f"{owner}_id": Mapped[int], "code": Mapped[str]},
+        },
+    )
+
+
+SessionWeather = _code_row("SessionWeather", "session_weather", "session")
+ScanCondition = _code_row("ScanCondition", "scan_conditions", "scan")
+EncounterFlag = _code_row("EncounterFlag", "encounter_flags", "encounter")
+
+
+class Session(CapturedRecord, db.Model):
+    """One observation period by one fieldworker at one site (PLDP survey_context)."""
+
+    __tablename__ = "sessions"
+    __extra_table_args__ = (
+        sa.CheckConstraint(
+            "review_state IN ('pending', 'approved', 'has_issues', 'rejected')",
+            name="review_state_known",
+        ),
+        sa.CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
+        sa.Index("ix_sessions_study_site_started", "study_id", "site_id", "started_at"),
+        sa.Index("ix_sessions_fieldworker_started", "fieldworker_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"))
+    fieldworker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    slot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("slots.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    temperature_c: Mapped[float | None]
+    crowding: Mapped[str | None] = mapped_column(sa.String(40))
+    programme: Mapped[str | None] = mapped_column(sa.String(40))
+    review_state: Mapped[str] = mapped_column(sa.String(20), default="pending")
+
+    site: Mapped["Site"] = relationship()  # noqa: F821
+    fieldworker: Mapped["User"] = relationship()  # noqa: F821
+    slot: Mapped["Slot | None"] = relationship()  # noqa: F821
+    zones: Mapped[list["Zone"]] = relationship(secondary=session_zones)  # noqa: F821
+    weather_rows: Mapped[list[SessionWeather]] = relationship(cascade="all, delete-orphan")
+    weather: AssociationProxy[list[str]] = association_proxy(
+        "weather_rows", "code", creator=lambda code: SessionWeather(code=code)
+    )
+    scans: Mapped[list["Scan"]] = relationship(
+        back_populates="session", order_by="Scan.observed_at"
+    )
+    encounters: Mapped[list["Encounter"]] = relationship(
+        back_populates="session", order_by="Encounter.occurred_at"
+    )
+    notes: Mapped[list["FieldNote"]] = relationship(
+        back_populates="session", order_by="FieldNote.written_at"
+    )
+    reviews: Mapped[list["Review"]] = relationship(  # noqa: F821
+        back_populates="session", order_by="Review.created_at"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """An open session can still be corrected by its fieldworker."""
+        return self.ended_at is None
+
+
+class Scan(CapturedRecord, db.Model):
+    """Counts of the people present in one zone at one moment (SOPARC scan)."""
+
+    __tablename__ = "scans"
+    __extra_table_args__ = (sa.Index("ix_scans_session_observed", "session_id", "observed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"))
+    zone_id: Mapped[int] = mapped_column(sa.ForeignKey("zones.id"), index=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[Session] = relationship(back_populates="scans")
+    zone: Mapped["Zone"] = relationship()  # noqa: F821
+    counts: Mapped[list["ScanCount"]] = relationship(
+        cascade="all, delete-orphan", order_by="(ScanCount.category, ScanCount.code)"
+    )
+    condition_rows: Mapped[list[ScanCondition]] = relationship(cascade="all, delete-orphan")
+    conditions: AssociationProxy[list[str]] = association_proxy(
+        "condition_rows", "code", creator=lambda code: ScanCondition(code=code)
+    )
+
+
+class ScanCount(db.Model):
+    """How many people in a scan carry one code of one category (long format)."""
+
+    __tablename__ = "scan_counts"
+    __table_args__ = (sa.CheckConstraint("count >= 0", name="count_not_negative"),)
+
+    scan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("scans.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    count: Mapped[int]
+
+
+class Encounter(CapturedRecord, db.Model):
+    """One observed contact between people: type, parties, relation and flags."""
+
+    __tablename__ = "encounters"
+    __extra_table_args__ = (
+        sa.Index("ix_encounters_session_occurred", "session_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"))
+    zone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("zones.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    encounter_type: Mapped[str] = mapped_column(sa.String(40))
+    parties: Mapped[str | None] = mapped_column(sa.String(40))
+    relation: Mapped[str | None] = mapped_column(sa.String(40))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    session: Mapped[Session] = relationship(back_populates="encounters")
+    zone: Mapped["Zone | None"] = relationship()  # noqa: F821
+    flag_rows: Mapped[list[EncounterFlag]] = relationship(cascade="all, delete-orphan")
+    flags: AssociationProxy[list[str]] = association_proxy(
+        "flag_rows", "code", creator=lambda code: EncounterFlag(code=code)
+    )
+
+
+class FieldNote(CapturedRecord, db.Model):
+    """Free text tied to a session and optionally a zone; never about an identifiable person."""
+
+    __tablename__ = "field_notes"
+    __extra_table_args__ = (sa.Index("ix_field_notes_session_written", "session_id", "written_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"))
+    zone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("zones.id"), index=True)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    session: Mapped[Session] = relationship(back_populates="notes")
+    zone: Mapped["Zone | None"] = relationship()  # noqa: F821

@@ -1,0 +1,97 @@
+"""Studies and the places they observe: sites and their zones."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+SITE_KINDS = (
+    "library",
+    "park",
+    "market",
+    "community_centre",
+    "square",
+    "street",
+    "other",
+)
+
+
+class Study(db.Model):
+    """One research project: owns a codebook, sites, team, schedule and retention period."""
+
+    __tablename__ = "studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Amsterdam")
+    retention_months: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sites: Mapped[list["Site"]] = relationship(back_populates="study", order_by="Site.name")
+    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+        back_populates="study"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Study {self.slug}>"
+
+
+class Site(db.Model):
+    """A meeting place: a library, park, market, community centre, …"""
+
+    __tablename__ = "sites"
+    __table_args__ = (
+        sa.UniqueConstraint("study_id", "name"),
+        sa.CheckConstraint(
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in SITE_KINDS) + ")",
+            name="kind_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(30), default="other")
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    neighbourhood: Mapped[str] = mapped_column(sa.String(100), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    study: Mapped[Study] = relationship(back_populates="sites")
+    zones: Mapped[list["Zone"]] = relationship(
+        back_populates="site", order_by="(Zone.position, Zone.name)"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Site {self.name}>"
+
+
+class Zone(db.Model):
+    """A target area within a site (SOPARC target area, PLDP location)."""
+
+    __tablename__ = "zones"
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "name"),
+        sa.CheckConstraint("area_m2 IS NULL OR area_m2 > 0", name="area_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    area_m2: Mapped[float | None]
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    site: Mapped[Site] = relationship(back_populates="zones")
+
+    def __repr__(self) -> str:
+        return f"<Zone {self.name}>"

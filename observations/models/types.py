@@ -1,0 +1,59 @@
+"""Column types and mixins shared by the models."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An aware datetime stored as UTC; SQLite gets it naive, PostgreSQL as timestamptz."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Refuse naive datetimes: a time without a zone is ambiguous in the field."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give every stored time a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        """Return an aware UTC datetime whatever the database gave back."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class CapturedRecord:
+    """Columns of every record a phone creates: session, scan, encounter and note.
+
+    The UUID is generated on the phone the moment a record is tapped; it is unique within
+    the study (each model declares that constraint). `revision` grows with each correction.
+    """
+
+    uuid: Mapped[str] = mapped_column(sa.String(36))
+    revision: Mapped[int] = mapped_column(default=1)
+    device_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    codebook_version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        """Unique UUID per study, and a revision that starts at one."""
+        return (
+            sa.UniqueConstraint("study_id", "uuid"),
+            sa.CheckConstraint("revision >= 1", name="revision_positive"),
+            *getattr(cls, "__extra_table_args__", ()),
+        )
