@@ -1,5 +1,6 @@
 """Terloops: systematic observation at public meeting places."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -12,8 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure a Terloops application."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "TERLOOPS_INSTANCE_PATH"
+    )
     app = Flask(
         __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -83,6 +83,7 @@ def study_blueprint(name: str, roles: tuple[str, ...], admin: bool = True) -> Bl
             g.membership = membership_in(current_user, study)
             return None
         if membership_in(current_user, study) is None and not current_user.is_admin:
+            g.study = None  # the error page must not show the study's name either
             abort(404)
         abort(403)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -33,6 +34,7 @@ def _ensure_secret_key() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Upgrade the database and create the demo study (does nothing if it exists)."""
     _ensure_secret_key()
@@ -72,6 +74,7 @@ def _fail(errors: dict[str, list[str]]) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", "display_name", default="", help="Name shown in the interface.")
 @click.option("--admin", is_flag=True, help="Make the account an installation admin.")

@@ -23,6 +23,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMITS": "10 per minute;50 per hour",
         "LOGIN_USER_LIMITS": "20 per hour",
         "PROXY_FIX_X_FOR": 0,
+        # Werkzeug's strong default; the tests choose a cheap one to stay fast.
+        "PASSWORD_HASH_METHOD": "scrypt",
     }
 
 

@@ -59,5 +59,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        """Every other HTTP error."""
+        """Every other HTTP error; one that carries its own response (a rate limit) keeps it."""
+        if error.response is not None:
+            return error.response
         return render_error(error.code or 500)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import (
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -45,7 +46,7 @@ def _too_many_attempts(_limit):
     form = LoginForm()
     form.password.data = ""
     message = _("Too many login attempts. Wait a minute and try again.")
-    return render_template("auth/login.html", form=form, error=message), 429
+    return make_response(render_template("auth/login.html", form=form, error=message), 429)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,0 +1,140 @@
+"""Shared fixtures: an app on a fresh database, a client, a CLI runner, and login helpers.
+
+Tests run on SQLite (a file per test). When TEST_DATABASE_URL is set they run on that
+PostgreSQL database instead, which is emptied before and after every test.
+"""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from observations import create_app
+from observations.config import normalise_database_url
+from observations.extensions import db, limiter
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = factories.PASSWORD
+
+
+def database_uri(tmp_path) -> str:
+    """The database a test runs on: the PostgreSQL one if given, else a fresh SQLite file."""
+    if TEST_DATABASE_URL:
+        return normalise_database_url(TEST_DATABASE_URL)
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def empty_database(app) -> None:
+    """Drop every table, including Alembic's version table, leaving an empty database."""
+    with app.app_context():
+        db.session.remove()
+        metadata = sa.MetaData()
+        metadata.reflect(db.engine)
+        metadata.drop_all(db.engine)
+        db.engine.dispose()
+
+
+def make_app(tmp_path, **overrides):
+    """Create an app for tests on an empty database (dispose it with `empty_database`)."""
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_uri(tmp_path),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    if TEST_DATABASE_URL:
+        # A test that leaves a transaction open fails the next one quickly, never hangs CI.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c lock_timeout=10000"}}
+    config.update(overrides)
+    app = create_app(config)
+    empty_database(app)
+    limiter.reset()
+    return app
+
+
+@pytest.fixture
+def app_factory(tmp_path):
+    """Make apps with extra settings; their databases are emptied and closed afterwards."""
+    made = []
+
+    def factory(**overrides):
+        made.append(make_app(tmp_path, **overrides))
+        return made[-1]
+
+    yield factory
+    for app in made:
+        empty_database(app)
+
+
+@pytest.fixture
+def empty_app(app_factory):
+    """An app whose database has no tables at all (for migrations and `flask demo`)."""
+    return app_factory()
+
+
+@pytest.fixture
+def app(empty_app):
+    """An app whose database holds the current schema and nothing else."""
+    with empty_app.app_context():
+        db.create_all()
+    return empty_app
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """Two studies, each with a member of every role, and an admin."""
+    with app.app_context():
+        built = factories.two_studies()
+        db.session.commit()
+        return built
+
+
+def csrf_token(html: str) -> str:
+    """Pull the CSRF token out of a rendered page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def token(self, path: str = "/login") -> str:
+        """Fetch a page and return its CSRF token."""
+        return csrf_token(self._client.get(path).get_data(as_text=True))
+
+    def login(self, username: str, password: str = PASSWORD, **kwargs):
+        """Post the login form."""
+        data = {"username": username, "password": password, "csrf_token": self.token()}
+        return self._client.post("/login", data=data, **kwargs)
+
+    def logout(self):
+        """Post the logout form."""
+        return self._client.post("/logout", data={"csrf_token": self.token("/account")})
+
+
+@pytest.fixture
+def auth(client):
+    """Login helper bound to the test client."""
+    return AuthActions(client)

@@ -1,0 +1,201 @@
+"""The `demo` and `create-user` commands."""
+
+import pytest
+import sqlalchemy as sa
+
+from observations.extensions import db
+from observations.models import (
+    Encounter,
+    FieldNote,
+    Membership,
+    Scan,
+    ScanCount,
+    Session,
+    Site,
+    Slot,
+    Study,
+    User,
+    Zone,
+)
+
+
+def row_counts(app) -> dict[str, int]:
+    """How many rows every table holds."""
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def demo_app(empty_app, monkeypatch):
+    """An empty database after `flask demo` ran once."""
+    monkeypatch.delenv("TERLOOPS_DEMO_PASSWORD", raising=False)
+    result = empty_app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return empty_app
+
+
+def test_demo_builds_the_study_of_the_design(demo_app):
+    with demo_app.app_context():
+        study = db.session.scalar(sa.select(Study).filter_by(slug="demo"))
+        sites = db.session.scalars(sa.select(Site).filter_by(study_id=study.id)).all()
+        assert {s.city for s in sites} == {"Almere", "Den Haag", "Rotterdam", "Tilburg", "Utrecht"}
+        for site in sites:
+            assert 2 <= len(site.zones) <= 4
+        usernames = set(db.session.scalars(sa.select(User.username)))
+        assert usernames == {"admin", "coordinator", "lead", "fieldworker", "fieldworker2"}
+        roles = {m.user.username: m.role for m in db.session.scalars(sa.select(Membership))}
+        assert roles == {
+            "coordinator": "coordinator",
+            "lead": "lead",
+            "fieldworker": "fieldworker",
+            "fieldworker2": "fieldworker",
+        }
+
+
+def test_demo_has_weeks_of_plausible_fieldwork(demo_app):
+    with demo_app.app_context():
+        sessions = db.session.scalars(sa.select(Session)).all()
+        days = {s.started_at.date() for s in sessions}
+        assert len(sessions) >= 40
+        assert (max(days) - min(days)).days >= 14
+        for session in sessions:
+            assert session.ended_at > session.started_at
+            assert session.fieldworker.username in ("fieldworker", "fieldworker2")
+            for encounter in session.encounters:
+                assert session.started_at <= encounter.occurred_at <= session.ended_at
+            for scan in session.scans:
+                assert scan.zone.site_id == session.site_id
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Encounter)) > 500
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FieldNote)) > 40
+        assert db.session.scalar(sa.select(sa.func.min(ScanCount.count))) >= 1
+        states = set(db.session.scalars(sa.select(Session.review_state)))
+        assert {"approved", "pending"} <= states
+
+
+def test_demo_schedule_covers_the_next_two_weeks(demo_app):
+    from datetime import UTC, datetime, timedelta
+
+    with demo_app.app_context():
+        now = datetime.now(UTC)
+        upcoming = db.session.scalars(sa.select(Slot).where(Slot.starts_at > now)).all()
+        assert upcoming
+        assert max(s.starts_at for s in upcoming) - now > timedelta(days=12)
+        weekend = [s for s in upcoming if s.starts_at.weekday() >= 5]
+        assert weekend, "the schedule covers weekends too"
+        assert {s.fieldworker.username for s in upcoming if s.fieldworker} == {
+            "fieldworker",
+            "fieldworker2",
+        }
+
+
+def test_demo_uses_every_scan_category(demo_app):
+    with demo_app.app_context():
+        categories = set(db.session.scalars(sa.select(ScanCount.category).distinct()))
+        assert categories == {"age", "gender", "company", "role", "regular", "posture", "activity"}
+        zones_scanned = db.session.scalar(sa.select(sa.func.count(sa.distinct(Scan.zone_id))))
+        assert zones_scanned == db.session.scalar(sa.select(sa.func.count()).select_from(Zone))
+
+
+def test_demo_twice_changes_nothing(demo_app):
+    before = row_counts(demo_app)
+    result = demo_app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0
+    assert "De demostudie bestaat al; er is niets veranderd." in result.output
+    assert row_counts(demo_app) == before
+
+
+def test_demo_accounts_log_in_with_the_demo_password(demo_app):
+    from tests.conftest import AuthActions
+
+    client = demo_app.test_client()
+    for username in ("admin", "coordinator", "lead", "fieldworker", "fieldworker2"):
+        assert AuthActions(client).login(username, "terloops-demo").status_code == 302
+        AuthActions(client).logout()
+
+
+def test_demo_password_can_be_set_by_environment(empty_app, monkeypatch):
+    monkeypatch.setenv("TERLOOPS_DEMO_PASSWORD", "another-demo-secret")
+    assert empty_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    from tests.conftest import AuthActions
+
+    auth = AuthActions(empty_app.test_client())
+    assert auth.login("lead", "terloops-demo").status_code == 200
+    assert auth.login("lead", "another-demo-secret").status_code == 302
+
+
+def test_create_user_with_a_role(app, runner, world):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Nina",
+            "--name",
+            "Nina de Vries",
+            "--study",
+            "alpha",
+            "--role",
+            "fieldworker",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Account nina aangemaakt." in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).filter_by(username="nina"))
+        assert user.check_password("a-long-password")
+        assert [(m.study.slug, m.role) for m in user.memberships] == [("alpha", "fieldworker")]
+
+
+def test_create_user_prompts_for_the_password(app, runner):
+    result = runner.invoke(
+        args=["create-user", "beheer", "--admin"], input="a-long-password\na-long-password\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).filter_by(username="beheer")).is_admin
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x", "--password", "a-long-password"], "Een gebruikersnaam heeft 3 tot 64 tekens"),
+        (["nina", "--password", "short"], "Een wachtwoord heeft minstens 10 tekens nodig."),
+        (["alpha-lead", "--password", "a-long-password"], "al in gebruik"),
+        (
+            ["nina", "--password", "a-long-password", "--study", "nope", "--role", "lead"],
+            "Er is geen studie met de korte naam nope.",
+        ),
+        (
+            ["nina", "--password", "a-long-password", "--study", "alpha"],
+            "Geef --study en --role samen op.",
+        ),
+    ],
+)
+def test_create_user_explains_bad_input(app, runner, world, args, message):
+    before = row_counts(app)
+    result = runner.invoke(args=["create-user", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert row_counts(app) == before, "nothing is half-created"
+
+
+def test_demo_writes_a_random_secret_key_when_none_is_configured(
+    tmp_path, monkeypatch, app_factory
+):
+    from observations import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = app_factory(SECRET_KEY=None)
+    assert not app.secret_key
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    config_file = tmp_path / "instance" / "config.py"
+    assert "SECRET_KEY" in config_file.read_text()
+    assert oct(config_file.stat().st_mode & 0o777) == "0o600"
+    restarted = create_app({"INSTANCE_PATH": str(tmp_path / "instance")})
+    assert len(restarted.secret_key) == 64
+    unconfigured = create_app({"INSTANCE_PATH": str(tmp_path / "other")})
+    assert not unconfigured.secret_key, "no silent default key"
