@@ -79,7 +79,7 @@ def test_admin_page_lists_the_demo_study_and_accounts(client, auth, demo_study):
     page = client.get(PAGES["admin"]).get_data(as_text=True)
     assert "Publieke familiariteit (demo)" in page
     for username in ("coordinator", "lead", "fieldworker", "fieldworker2"):
-        assert f"<th scope=\"row\">{username}" in page
+        assert f'<th scope="row">{username}' in page
 
 
 def test_times_are_shown_in_local_time(app, client, auth, demo_study):
