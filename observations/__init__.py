@@ -51,11 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per role or surface."""
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .field import bp as field_bp
     from .main import bp as main_bp
     from .manage import bp as manage_bp
     from .research import bp as research_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, manage_bp, research_bp, field_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, manage_bp, research_bp, field_bp, api_bp):
         app.register_blueprint(blueprint)

@@ -25,6 +25,10 @@ def defaults(instance_path: str) -> dict:
         "PROXY_FIX_X_FOR": 0,
         # Werkzeug's strong default; the tests choose a cheap one to stay fast.
         "PASSWORD_HASH_METHOD": "scrypt",
+        # A sync request carries at most this many bytes (and MAX_BATCH records).
+        "SYNC_MAX_BYTES": 2 * 1024 * 1024,
+        # Largest request at all, e.g. a queue file a coordinator uploads.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
 
 

@@ -17,8 +17,9 @@ def select_locale() -> str:
     """Pick the user's saved language, then the visitor's choice, then the default."""
     languages = current_app.config["LANGUAGES"]
     if has_request_context():
-        if current_user.is_authenticated and current_user.locale in languages:
-            return current_user.locale
+        user = g.get("api_user") or current_user
+        if user.is_authenticated and user.locale in languages:
+            return user.locale
         if session.get("locale") in languages:
             return session["locale"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]

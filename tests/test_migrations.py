@@ -53,3 +53,40 @@ def test_migrated_database_holds_data_and_enforces_constraints(empty_app):
         else:  # pragma: no cover - the assertion below explains the failure
             raise AssertionError("duplicate slug accepted by the migrated schema")
         assert Session.__table__.name in table_names(empty_app)
+
+
+def test_retracted_column_reaches_existing_records(empty_app):
+    """0002 adds `retracted` to tables that already hold rows; they become false."""
+    with empty_app.app_context():
+        upgrade(revision="0001_initial")
+        rows = [
+            (
+                "studies",
+                "slug, name, description, timezone, created_at",
+                "'s', 'S', '', 'Europe/Amsterdam', '2026-01-01 10:00:00'",
+            ),
+            (
+                "users",
+                "username, display_name, password_hash, is_admin, active, created_at",
+                "'u', '', 'x', false, true, '2026-01-01 10:00:00'",
+            ),
+            (
+                "sites",
+                "study_id, name, kind, address, city, neighbourhood, active",
+                "1, 'Plein', 'square', '', '', '', true",
+            ),
+            (
+                "sessions",
+                "uuid, revision, received_at, codebook_version, study_id, site_id, "
+                "fieldworker_id, started_at, review_state",
+                "'0b6f7a40-0000-4000-8000-000000000001', 1, '2026-01-01 10:00:00', 1, 1, 1, 1, "
+                "'2026-01-01 10:00:00', 'pending'",
+            ),
+        ]
+        with db.engine.begin() as connection:
+            for table, columns, values in rows:
+                connection.execute(sa.text(f"INSERT INTO {table} ({columns}) VALUES ({values})"))
+        upgrade()
+        retracted = db.session.scalar(sa.text("SELECT retracted FROM sessions"))
+        assert retracted in (False, 0)
+    assert schema_drift(empty_app) == []

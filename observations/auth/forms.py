@@ -70,3 +70,13 @@ class PasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class TokenForm(FlaskForm):
+    """A new personal API token."""
+
+    name = StringField(
+        _l("Name of the token"),
+        description=_l("What the token is for, e.g. 'R script' or 'laptop'."),
+        validators=[InputRequired(_l("Give the token a name.")), Length(max=80)],
+    )

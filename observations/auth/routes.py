@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import (
+    abort,
     current_app,
     flash,
     make_response,
@@ -15,10 +16,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, audit
+from .. import accounts, audit, tokens
 from ..extensions import db, limiter
 from . import bp
-from .forms import LanguageForm, LoginForm, PasswordForm, ProfileForm
+from .forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, TokenForm
 
 
 def safe_next(target: str | None) -> str | None:
@@ -128,7 +129,7 @@ def account():
         db.session.commit()
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, password_form=PasswordForm())
+    return _account_page(form=form)
 
 
 @bp.post("/account/password")
@@ -148,6 +149,39 @@ def change_password():
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("auth.account"))
             form.new_password.errors.extend(problems)
+    return _account_page(password_form=form), 422
+
+
+def _account_page(**forms):
+    """The account page with its three forms; those not given start empty."""
     return render_template(
-        "auth/account.html", form=ProfileForm(obj=current_user), password_form=form
-    ), 422
+        "auth/account.html",
+        form=forms.get("form") or ProfileForm(obj=current_user),
+        password_form=forms.get("password_form") or PasswordForm(),
+        token_form=forms.get("token_form") or TokenForm(formdata=None),
+        tokens=tokens.tokens_of(current_user),
+        new_token=forms.get("new_token"),
+    )
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    """Create a personal API token and show it this one time."""
+    form = TokenForm()
+    if form.validate_on_submit():
+        token, plain = tokens.create_token(current_user, form.name.data)
+        db.session.commit()
+        return _account_page(new_token={"name": token.name, "value": plain})
+    return _account_page(token_form=form), 422
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the user's tokens."""
+    if tokens.revoke_token(current_user, token_id) is None:
+        abort(404)
+    db.session.commit()
+    flash(_("The token has been revoked; it no longer works."), "success")
+    return redirect(url_for("auth.account"))

@@ -1,6 +1,6 @@
 """The data model of DESIGN.md: every table Terloops stores."""
 
-from .account import ROLE_VALUES, Membership, Role, User
+from .account import ROLE_VALUES, ApiToken, Membership, Role, User
 from .codebook import Category, Code, Codebook
 from .records import (
     REVIEW_STATES,
@@ -23,6 +23,7 @@ __all__ = [
     "REVIEW_STATES",
     "ROLE_VALUES",
     "SITE_KINDS",
+    "ApiToken",
     "AuditEvent",
     "Category",
     "Code",

@@ -87,3 +87,25 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership {self.user_id}@{self.study_id} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A personal API token; only its SHA-256 hash is stored, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def active(self) -> bool:
+        """A token works until it is revoked."""
+        return self.revoked_at is None

@@ -70,6 +70,7 @@ class Session(CapturedRecord, db.Model):
     programme: Mapped[str | None] = mapped_column(sa.String(40))
     review_state: Mapped[str] = mapped_column(sa.String(20), default="pending")
 
+    study: Mapped["Study"] = relationship()  # noqa: F821
     site: Mapped["Site"] = relationship()  # noqa: F821
     fieldworker: Mapped["User"] = relationship()  # noqa: F821
     slot: Mapped["Slot | None"] = relationship()  # noqa: F821

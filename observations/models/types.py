@@ -48,6 +48,8 @@ class CapturedRecord:
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     codebook_version: Mapped[int] = mapped_column(default=1)
+    # Undo on the phone is a correction that retracts the record; it stays for the audit trail.
+    retracted: Mapped[bool] = mapped_column(default=False)
 
     @declared_attr.directive
     def __table_args__(cls):

@@ -1,0 +1,105 @@
+"""API views: thin wrappers around the sync and capture services."""
+
+from flask import abort, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from ..capture import capture_data
+from ..extensions import db
+from ..models import Membership, Session, Study, utcnow
+from ..sync import MAX_BATCH, sync_records
+from ..sync.fields import FieldError, a_uuid, iso
+from ..sync.records import load_session, session_records
+from . import bp, openapi
+from .auth import api_user, authenticated
+
+
+def _error(status: int, error: str, message: str):
+    """A JSON error answer."""
+    response = jsonify(error=error, message=message)
+    response.status_code = status
+    return response
+
+
+@bp.post("/sync")
+@authenticated
+def sync():
+    """Store a batch of records; one result per record, in order."""
+    limit = current_app.config["SYNC_MAX_BYTES"]
+    if request.content_length and request.content_length > limit:
+        return _error(
+            413,
+            _("Too large"),
+            _("Send at most %(n)d kB per request; split the queue into batches.", n=limit // 1024),
+        )
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+        return _error(
+            400,
+            _("Bad request"),
+            _('Send JSON like {"records": [...]} with Content-Type application/json.'),
+        )
+    records = data["records"]
+    if len(records) > MAX_BATCH:
+        return _error(
+            413, _("Too large"), _("Send at most %(n)d records per request.", n=MAX_BATCH)
+        )
+    try:
+        results = sync_records(api_user(), records)
+    except OperationalError:
+        response = _error(503, _("Busy"), _("The database is busy. Try again shortly."))
+        response.headers["Retry-After"] = "5"
+        return response
+    return jsonify(results=results, server_time=iso(utcnow()))
+
+
+def _member_study(slug: str) -> Study:
+    """A study the API user takes part in, or 404."""
+    study = db.session.scalar(select(Study).filter_by(slug=slug))
+    if (
+        study is None
+        or db.session.scalar(
+            select(Membership.id).filter_by(study_id=study.id, user_id=api_user().id, active=True)
+        )
+        is None
+    ):
+        abort(404)
+    return study
+
+
+@bp.get("/studies/<slug>/capture")
+@authenticated
+def capture(slug: str):
+    """Sites, zones, codebook and slots that the capture screens work from."""
+    return jsonify(capture_data(_member_study(slug), api_user()))
+
+
+@bp.get("/sessions/<uuid>")
+@authenticated
+def session(uuid: str):
+    """One of the user's own sessions with all its records, to continue on another device."""
+    try:
+        uuid = a_uuid(uuid)
+    except FieldError:
+        abort(404)
+    owned = db.session.scalars(
+        select(Session).filter_by(uuid=uuid, fieldworker_id=api_user().id)
+    ).first()
+    if owned is None:
+        abort(404)
+    return jsonify(records=session_records(load_session(owned.study_id, uuid)))
+
+
+@bp.get("/csrf-token")
+@authenticated
+def csrf_token():
+    """A fresh CSRF token for a page that was served from the offline cache."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 description of every /api/v1 route."""
+    return jsonify(openapi.document())

@@ -1,0 +1,147 @@
+"""What a sync batch looks up once and reuses: studies, membership, codebooks, places, sessions."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import codebook
+from ..extensions import db
+from ..models import Membership, Session, Site, Slot, Study, User, Zone, session_zones
+
+
+@dataclass
+class SessionInfo:
+    """The parts of a stored session that its records are checked against."""
+
+    id: int
+    uuid: str
+    study: Study
+    site_id: int
+    fieldworker_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    revision: int
+    zones: list[int] = field(default_factory=list)
+
+
+@dataclass
+class CodebookRules:
+    """Valid codes per category in one codebook version, and what each category applies to."""
+
+    version: int
+    codes: dict[str, set[str]]
+    applies_to: dict[str, str]
+    multiple: dict[str, bool]
+
+
+class BatchContext:
+    """Lookups for one batch, cached so a batch of thousands costs few queries."""
+
+    def __init__(self, owner: User):
+        self.owner = owner
+        self._studies: dict[str, Study | None] = {}
+        self._members: dict[int, bool] = {}
+        self._rules: dict[tuple[int, int], CodebookRules | None] = {}
+        self._versions: dict[int, int] = {}
+        self._zones: dict[int, dict[int, set[int]]] = {}
+        self._slots: dict[int, Slot | None] = {}
+        self.sessions: dict[str, SessionInfo] = {}
+
+    def study(self, slug: str) -> Study | None:
+        """The study with this short name, if the owner is an active member of it."""
+        if slug not in self._studies:
+            self._studies[slug] = db.session.scalar(select(Study).filter_by(slug=slug))
+        study = self._studies[slug]
+        return study if study is not None and self.is_member(study) else None
+
+    def is_member(self, study: Study) -> bool:
+        """Whether the owner holds an active role in the study."""
+        if study.id not in self._members:
+            self._members[study.id] = (
+                db.session.scalar(
+                    select(Membership.id).filter_by(
+                        study_id=study.id, user_id=self.owner.id, active=True
+                    )
+                )
+                is not None
+            )
+        return self._members[study.id]
+
+    def current_version(self, study: Study) -> int:
+        """The study's newest codebook version."""
+        if study.id not in self._versions:
+            self._versions[study.id] = codebook.current_version(study)
+        return self._versions[study.id]
+
+    def rules(self, study: Study, version: int) -> CodebookRules | None:
+        """The codebook rules of a version, or None if the study has no such version."""
+        key = (study.id, version)
+        if key not in self._rules:
+            if not 1 <= version <= self.current_version(study):
+                self._rules[key] = None
+            else:
+                categories = codebook.categories(study)
+                self._rules[key] = CodebookRules(
+                    version,
+                    {c.key: {x.code for x in c.codes if x.valid_in(version)} for c in categories},
+                    {c.key: c.applies_to for c in categories},
+                    {c.key: c.multiple for c in categories},
+                )
+        return self._rules[key]
+
+    def zones_of_sites(self, study: Study) -> dict[int, set[int]]:
+        """{active site id: its zone ids} for the study."""
+        if study.id not in self._zones:
+            rows = db.session.execute(
+                select(Site.id, Zone.id)
+                .outerjoin(Zone, Zone.site_id == Site.id)
+                .where(Site.study_id == study.id, Site.active.is_(True))
+            )
+            zones: dict[int, set[int]] = {}
+            for site_id, zone_id in rows:
+                zones.setdefault(site_id, set())
+                if zone_id is not None:
+                    zones[site_id].add(zone_id)
+            self._zones[study.id] = zones
+        return self._zones[study.id]
+
+    def slot(self, slot_id: int) -> Slot | None:
+        """A planned slot by id."""
+        if slot_id not in self._slots:
+            self._slots[slot_id] = db.session.get(Slot, slot_id)
+        return self._slots[slot_id]
+
+    def session(self, uuid: str, study_slug: str | None) -> SessionInfo | None:
+        """A stored session by its UUID (within the named study, if one is named)."""
+        cached = self.sessions.get(uuid)
+        if cached is not None and (study_slug is None or cached.study.slug == study_slug):
+            return cached
+        query = select(Session).where(Session.uuid == uuid)
+        if study_slug is not None:
+            query = query.join(Study).where(Study.slug == study_slug)
+        candidates = list(db.session.scalars(query))
+        mine = [s for s in candidates if s.fieldworker_id == self.owner.id]
+        chosen = (mine or candidates or [None])[0]
+        if chosen is None:
+            return None
+        return self.remember(chosen)
+
+    def remember(self, session: Session) -> SessionInfo:
+        """Cache a stored session's facts for the rest of the batch."""
+        zones = db.session.scalars(
+            select(session_zones.c.zone_id).where(session_zones.c.session_id == session.id)
+        )
+        info = SessionInfo(
+            id=session.id,
+            uuid=session.uuid,
+            study=session.study,
+            site_id=session.site_id,
+            fieldworker_id=session.fieldworker_id,
+            started_at=session.started_at,
+            ended_at=session.ended_at,
+            revision=session.revision,
+            zones=sorted(zones),
+        )
+        self.sessions[session.uuid] = info
+        return info

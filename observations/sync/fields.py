@@ -1,0 +1,122 @@
+"""Reading one field of a synced record: the value in canonical form, or what is wrong with it.
+
+Each reader returns the value, or raises FieldError with a message in the user's language.
+"""
+
+import math
+import uuid as uuid_module
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+
+MISSING = object()
+
+
+class FieldError(Exception):
+    """What is wrong with one field."""
+
+
+def required(record: dict, name: str):
+    """The raw value of a field that must be present."""
+    value = record.get(name, MISSING)
+    if value is MISSING or value is None or value == "":
+        raise FieldError(_("This field is required."))
+    return value
+
+
+def a_uuid(value) -> str:
+    """A UUID in its canonical lower-case form."""
+    try:
+        return str(uuid_module.UUID(str(value)))
+    except (ValueError, AttributeError, TypeError):
+        raise FieldError(_("Not a valid UUID.")) from None
+
+
+def whole(value, lowest: int = 0, highest: int = 2**31 - 1) -> int:
+    """A whole number within bounds (booleans are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise FieldError(_("Give a whole number."))
+    if not lowest <= value <= highest:
+        raise FieldError(_("Give a number from %(low)d to %(high)d.", low=lowest, high=highest))
+    return value
+
+
+def number(value, lowest: float, highest: float) -> float:
+    """A finite number within bounds."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FieldError(_("Give a number."))
+    if not lowest <= value <= highest:
+        raise FieldError(_("Give a number from %(low)s to %(high)s.", low=lowest, high=highest))
+    return float(value)
+
+
+def moment(value) -> datetime:
+    """An aware datetime, normalised to UTC with whole microseconds."""
+    if not isinstance(value, str):
+        raise FieldError(
+            _("Give a date and time with a time zone, e.g. 2026-05-01T14:30:00+02:00.")
+        )
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(
+            _("Give a date and time with a time zone, e.g. 2026-05-01T14:30:00+02:00.")
+        ) from None
+    if parsed.tzinfo is None:
+        raise FieldError(_("The time has no time zone; add one, e.g. +01:00."))
+    return parsed.astimezone(UTC)
+
+
+def text(value, longest: int) -> str:
+    """A string of at most `longest` characters, stripped."""
+    if not isinstance(value, str):
+        raise FieldError(_("Give text."))
+    if "\x00" in value:
+        raise FieldError(_("The text contains a character that cannot be stored."))
+    value = value.strip()
+    if len(value) > longest:
+        raise FieldError(_("At most %(n)d characters.", n=longest))
+    return value
+
+
+def boolean(value) -> bool:
+    """true or false."""
+    if not isinstance(value, bool):
+        raise FieldError(_("Give true or false."))
+    return value
+
+
+def ident(value) -> int:
+    """A database id."""
+    return whole(value, 1)
+
+
+def id_list(value) -> list[int]:
+    """A list of database ids, sorted and without repeats."""
+    if not isinstance(value, list):
+        raise FieldError(_("Give a list."))
+    return sorted({ident(item) for item in value})
+
+
+def code(value, valid: set[str], category_label: str) -> str:
+    """One code of a codebook category."""
+    if not isinstance(value, str) or value not in valid:
+        raise FieldError(
+            _("Unknown code %(code)s for %(category)s.", code=str(value), category=category_label)
+        )
+    return value
+
+
+def code_list(value, valid: set[str], category_label: str) -> list[str]:
+    """Several codes of one category, sorted and without repeats."""
+    if not isinstance(value, list):
+        raise FieldError(_("Give a list."))
+    return sorted({code(item, valid, category_label) for item in value})
+
+
+def iso(moment_value: datetime | None) -> str | None:
+    """The canonical text form of a stored time, for comparing and the audit trail."""
+    return None if moment_value is None else moment_value.astimezone(UTC).isoformat()

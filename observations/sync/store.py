@@ -1,0 +1,267 @@
+"""Storing a checked record exactly once: created, duplicate, conflict, updated or invalid.
+
+A new record is inserted with INSERT … ON CONFLICT DO NOTHING on (study_id, uuid): the unique
+constraint, not a prior look-up, decides, so two requests racing with the same UUID store it
+once. A record that exists is compared in canonical form; a higher revision is a correction,
+applied only if no one else changed the row meanwhile (UPDATE … WHERE revision = old).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    Encounter,
+    EncounterFlag,
+    FieldNote,
+    Scan,
+    ScanCondition,
+    ScanCount,
+    Session,
+    SessionWeather,
+    User,
+    session_zones,
+    utcnow,
+)
+from .context import BatchContext, SessionInfo
+from .fields import iso
+from .parse import Parsed
+
+# What a correction never changes: the record's identity, owner and first receipt.
+FIXED_COLUMNS = {"study_id", "uuid", "received_at", "fieldworker_id", "session_id"}
+MODELS = {"session": Session, "scan": Scan, "encounter": Encounter, "note": FieldNote}
+TIME_FIELD = {"scan": "observed_at", "encounter": "occurred_at", "note": "written_at"}
+COMMON = ("revision", "device_time", "codebook_version", "retracted")
+# Columns that are the record's content (the rest are ids, bookkeeping or derived).
+OWN_COLUMNS = {
+    "session": ("started_at", "ended_at", "temperature_c", "crowding", "programme"),
+    "scan": ("observed_at",),
+    "encounter": ("occurred_at", "encounter_type", "parties", "relation", "note"),
+    "note": ("written_at", "text"),
+}
+
+
+@dataclass
+class Stored:
+    """A record as the database holds it."""
+
+    id: int
+    revision: int
+    owner_id: int
+    content: dict
+
+
+def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, dict | None]:
+    """Store one checked record and say what happened."""
+    row = _row(parsed, ctx.owner)
+    new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, row)
+    if new_id is not None:
+        _write_children(parsed.kind, new_id, parsed.content)
+        if parsed.kind == "session":
+            _remember_session(ctx, parsed, new_id)
+        return "created", None
+    for _attempt in range(3):
+        outcome = _existing(parsed, ctx, actor)
+        if outcome is not None:
+            return outcome
+    return "conflict", None
+
+
+def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
+    """Compare with the stored record; apply a correction. None means: changed meanwhile."""
+    stored = _load(parsed)
+    if stored.owner_id != ctx.owner.id:
+        return "invalid", {"uuid": [_("This record belongs to another fieldworker.")]}
+    if parsed.revision < stored.revision:
+        return "duplicate", None  # an older version of what the server already has
+    if parsed.revision == stored.revision:
+        return ("duplicate" if stored.content == parsed.content else "conflict"), None
+    if parsed.kind != "session" and stored.content["session"] != parsed.content["session"]:
+        return "invalid", {"session": [_("A record cannot move to another session.")]}
+    session = ctx.session(parsed.content.get("session", parsed.uuid), parsed.study.slug)
+    if session is not None and session.ended_at is not None:
+        return "invalid", {
+            "revision": [_("The session has ended: its records can no longer be corrected.")]
+        }
+    table = MODELS[parsed.kind].__table__
+    changes = {
+        name: value for name, value in _row(parsed, ctx.owner).items() if name not in FIXED_COLUMNS
+    }
+    changes["updated_at"] = utcnow()
+    updated = db.session.execute(
+        sa.update(table)
+        .where(table.c.id == stored.id, table.c.revision == stored.revision)
+        .values(**changes)
+    ).rowcount
+    if not updated:
+        return None
+    _write_children(parsed.kind, stored.id, parsed.content, replace=True)
+    audit.record(
+        "update",
+        parsed.kind,
+        parsed.uuid,
+        audit.diff(_jsonable(stored.content), _jsonable(parsed.content)),
+        actor=actor,
+        study_id=parsed.study.id,
+    )
+    if parsed.kind == "session":
+        _remember_session(ctx, parsed, stored.id)
+    return "updated", None
+
+
+def _row(parsed: Parsed, owner: User) -> dict:
+    """Column values of the record's own table."""
+    content = parsed.content
+    row = {
+        "study_id": parsed.study.id,
+        "uuid": parsed.uuid,
+        "revision": parsed.revision,
+        "received_at": utcnow(),
+    }
+    row.update({name: content[name] for name in COMMON if name != "revision"})
+    row.update({name: content[name] for name in OWN_COLUMNS[parsed.kind]})
+    if parsed.kind == "session":
+        row.update(site_id=content["site"], slot_id=content["slot"], fieldworker_id=owner.id)
+    else:
+        row.update(session_id=parsed.session.id, zone_id=content["zone"])
+    return row
+
+
+def _insert_ignoring_duplicates(table: sa.Table, row: dict) -> int | None:
+    """Insert a row unless its (study_id, uuid) exists; return the new id or None."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["study_id", "uuid"])
+        .returning(table.c.id)
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+CHILDREN = {
+    # kind: [(table, owner column, content key, how a content item becomes row values)]
+    "session": [
+        (session_zones, "session_id", "zones", lambda zone: {"zone_id": zone}),
+        (SessionWeather.__table__, "session_id", "weather", lambda code: {"code": code}),
+    ],
+    "scan": [
+        (ScanCondition.__table__, "scan_id", "conditions", lambda code: {"code": code}),
+    ],
+    "encounter": [
+        (EncounterFlag.__table__, "encounter_id", "flags", lambda code: {"code": code}),
+    ],
+    "note": [],
+}
+
+
+def _write_children(kind: str, owner_id: int, content: dict, replace: bool = False) -> None:
+    """Write the record's multi-valued codes (and a scan's counts) in their own tables."""
+    children = list(CHILDREN[kind])
+    if kind == "scan":
+        counts = [
+            (category, code, n)
+            for category, per in content["counts"].items()
+            for code, n in per.items()
+        ]
+        children.append(
+            (
+                ScanCount.__table__,
+                "scan_id",
+                counts,
+                lambda c: {"category": c[0], "code": c[1], "count": c[2]},
+            )
+        )
+    for table, column, key, make in children:
+        items = content[key] if isinstance(key, str) else key
+        if replace:
+            db.session.execute(sa.delete(table).where(table.c[column] == owner_id))
+        if items:
+            db.session.execute(sa.insert(table), [{column: owner_id, **make(i)} for i in items])
+
+
+def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> None:
+    """Let later records of the batch find the session as it now stands."""
+    content = parsed.content
+    ctx.sessions[parsed.uuid] = SessionInfo(
+        id=session_id,
+        uuid=parsed.uuid,
+        study=parsed.study,
+        site_id=content["site"],
+        fieldworker_id=ctx.owner.id,
+        started_at=content["started_at"],
+        ended_at=content["ended_at"],
+        revision=parsed.revision,
+        zones=content["zones"],
+    )
+
+
+def _load(parsed: Parsed) -> Stored:
+    """Read the stored record with this UUID in canonical form."""
+    model = MODELS[parsed.kind]
+    table = model.__table__
+    if parsed.kind == "session":
+        row = db.session.execute(
+            sa.select(table).where(table.c.study_id == parsed.study.id, table.c.uuid == parsed.uuid)
+        ).one()
+        content = {
+            "study": parsed.study.slug,
+            "site": row.site_id,
+            "slot": row.slot_id,
+            "zones": _codes(session_zones, "session_id", row.id, "zone_id"),
+            "weather": _codes(SessionWeather.__table__, "session_id", row.id),
+        }
+        owner_id = row.fieldworker_id
+    else:
+        sessions = Session.__table__
+        row = db.session.execute(
+            sa.select(
+                table,
+                sessions.c.uuid.label("session_uuid"),
+                sessions.c.fieldworker_id.label("owner_id"),
+            )
+            .join(sessions, sessions.c.id == table.c.session_id)
+            .where(table.c.study_id == parsed.study.id, table.c.uuid == parsed.uuid)
+        ).one()
+        content = {"session": row.session_uuid, "zone": row.zone_id}
+        content.update(_child_content(parsed.kind, row.id))
+        owner_id = row.owner_id
+    content.update({name: getattr(row, name) for name in COMMON if name != "revision"})
+    content.update({name: getattr(row, name) for name in OWN_COLUMNS[parsed.kind]})
+    return Stored(row.id, row.revision, owner_id, content)
+
+
+def _child_content(kind: str, record_id: int) -> dict:
+    """The multi-valued parts of a stored scan or encounter."""
+    if kind == "scan":
+        counts: dict[str, dict[str, int]] = {}
+        table = ScanCount.__table__
+        for category, code, n in db.session.execute(
+            sa.select(table.c.category, table.c.code, table.c["count"])
+            .where(table.c.scan_id == record_id)
+            .order_by(table.c.category, table.c.code)
+        ):
+            counts.setdefault(category, {})[code] = n
+        return {
+            "counts": counts,
+            "conditions": _codes(ScanCondition.__table__, "scan_id", record_id),
+        }
+    if kind == "encounter":
+        return {"flags": _codes(EncounterFlag.__table__, "encounter_id", record_id)}
+    return {}
+
+
+def _codes(table: sa.Table, column: str, owner_id: int, value: str = "code") -> list:
+    """The sorted values of a child table for one record."""
+    return sorted(db.session.scalars(sa.select(table.c[value]).where(table.c[column] == owner_id)))
+
+
+def _jsonable(content: dict) -> dict:
+    """Content with times as ISO text, fit for the audit trail's JSON."""
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in content.items()}

@@ -1,0 +1,61 @@
+"""Personal API tokens: created once, stored only as a hash, revocable."""
+
+import hashlib
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from . import audit
+from .extensions import db
+from .models import ApiToken, User, utcnow
+from .validation import Invalid
+
+PREFIX = "tl_"
+
+
+def _digest(token: str) -> str:
+    """The SHA-256 of a token; tokens are long and random, so a fast hash is enough."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for the user; the plain token is returned this once only."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise Invalid.single("name", _("Give the token a name of at most 80 characters."))
+    plain = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), prefix=plain[:10])
+    db.session.add(token)
+    db.session.flush()
+    audit.record("create", "api_token", token.id, {"name": [None, name]}, actor=user)
+    return token, plain
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken | None:
+    """Revoke one of the user's own tokens."""
+    token = db.session.scalar(select(ApiToken).filter_by(id=token_id, user_id=user.id))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("revoke", "api_token", token.id, actor=user)
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user a bearer token belongs to, if the token is valid and not revoked."""
+    if not plain.startswith(PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).filter_by(token_hash=_digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
