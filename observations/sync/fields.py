@@ -54,7 +54,7 @@ def number(value, lowest: float, highest: float) -> float:
 
 
 def moment(value) -> datetime:
-    """An aware datetime, normalised to UTC with whole microseconds."""
+    """An aware datetime between 2000 and 2100, normalised to UTC."""
     if not isinstance(value, str):
         raise FieldError(
             _("Give a date and time with a time zone, e.g. 2026-05-01T14:30:00+02:00.")
@@ -67,6 +67,8 @@ def moment(value) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         raise FieldError(_("The time has no time zone; add one, e.g. +01:00."))
+    if not 2000 <= parsed.year < 2100:
+        raise FieldError(_("Give a time between the years 2000 and 2100."))
     return parsed.astimezone(UTC)
 
 

@@ -47,7 +47,7 @@ class Reader:
     def get(self, name: str, read, *args, required: bool = False, default=None):
         """Read one field with `read`; missing optional fields give the default."""
         raw = self.record.get(name)
-        if raw is None:
+        if raw is None or (required and raw == ""):
             if required:
                 self.fail(name, _("This field is required."))
             return default

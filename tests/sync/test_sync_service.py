@@ -197,6 +197,7 @@ def test_invalid_records_say_what_is_wrong_per_field(field):
         "flags": field.encounter(session, flags=["hug"]),
         "parties": field.encounter(session, parties=3),
         "device_time": field.note(session, device_time="2026-05-01T10:00:00"),
+        "observed_at": field.scan(session, field.zones[0], observed_at="0001-01-01T00:00:00+00:01"),
     }
     results = sync_records(field.fieldworker, list(cases.values()))
     for (name, _record), result in zip(cases.items(), results, strict=True):
@@ -213,7 +214,10 @@ def test_session_checks_site_zones_slot_and_times(field):
         "temperature_c": field.session(temperature_c=99),
         "slot": field.session(slot=12345),
         "study": field.session(study="elders"),
+        "started_at": field.session(started_at=""),
     }
+    cases_without_study = sync_records(field.fieldworker, [field.session(study="")])
+    assert cases_without_study[0]["errors"] == {"study": ["Dit veld is verplicht."]}
     results = sync_records(field.fieldworker, list(cases.values()))
     for (name, _record), result in zip(cases.items(), results, strict=True):
         assert result["status"] == "invalid" and name in result["errors"], (name, result)
