@@ -47,15 +47,14 @@ class Reader:
     def get(self, name: str, read, *args, required: bool = False, default=None):
         """Read one field with `read`; missing optional fields give the default."""
         raw = self.record.get(name)
-        if raw is None or (required and raw == ""):
-            if required:
-                self.fail(name, _("This field is required."))
-            return default
         try:
-            return read(raw, *args)
+            value = default if raw is None else read(raw, *args)
         except f.FieldError as error:
             self.fail(name, str(error))
             return None
+        if required and value in (None, ""):
+            self.fail(name, _("This field is required."))
+        return value
 
     def fail(self, name: str, message: str) -> None:
         """Note what is wrong with a field."""
@@ -194,8 +193,6 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
         )
     else:
         content["text"] = reader.get("text", f.text, 2000, required=True)
-        if content["text"] == "":
-            reader.fail("text", _("This field is required."))
     reader.check()
     return Parsed(kind, uuid, revision, session.study, content, session)
 

@@ -216,8 +216,12 @@ def test_session_checks_site_zones_slot_and_times(field):
         "study": field.session(study="elders"),
         "started_at": field.session(started_at=""),
     }
-    cases_without_study = sync_records(field.fieldworker, [field.session(study="")])
-    assert cases_without_study[0]["errors"] == {"study": ["Dit veld is verplicht."]}
+    for blank in ("", " \r\n"):
+        no_study = sync_records(field.fieldworker, [field.session(study=blank)])
+        assert no_study[0]["errors"] == {"study": ["Dit veld is verplicht."]}
+    session = field.session()
+    blank_note = sync_records(field.fieldworker, [session, field.note(session, text="  ")])
+    assert blank_note[1]["errors"] == {"text": ["Dit veld is verplicht."]}
     results = sync_records(field.fieldworker, list(cases.values()))
     for (name, _record), result in zip(cases.items(), results, strict=True):
         assert result["status"] == "invalid" and name in result["errors"], (name, result)

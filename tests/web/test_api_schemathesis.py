@@ -42,7 +42,7 @@ def test_every_operation_survives_generated_requests(app):
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+            max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck)
         )
         def check(case):
             case.call_and_validate(headers=headers, checks=CHECKS)
