@@ -9,6 +9,7 @@ from flask_babel import (
     get_locale,
 )
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from .extensions import babel
 
@@ -36,6 +37,11 @@ def label(item, locale: str | None = None) -> str:
     return item.label(locale or str(get_locale()))
 
 
+def softbreak(text: str) -> Markup:
+    """Let long labels such as 'lezen/spellen/maken' wrap after a slash, not mid-word."""
+    return Markup("/<wbr>").join(escape(part) for part in str(text).split("/"))
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers that format dates and labels."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -45,6 +51,7 @@ def init_app(app: Flask) -> None:
         time=format_time,
         format_decimal=format_decimal,
         label=label,
+        softbreak=softbreak,
     )
 
     @app.context_processor

@@ -1,17 +1,45 @@
-"""Fieldworker home: today's and upcoming slots, and recent own sessions."""
+"""Fieldwork pages: home, starting a session and the session screen.
+
+The start and session pages are shells: everything on them comes from the study (sites,
+zones, codebook) and works offline; the session itself lives on the phone until synced.
+"""
 
 from flask import g, render_template
 from flask_login import current_user
 
 from .. import indicators, schedule
+from ..capture import capture_data
 from . import bp
+from .strings import client_strings
+
+
+def _capture_page(template: str, **extra):
+    """Render a capture page with the study's data and the script texts embedded."""
+    data = capture_data(g.study, current_user)
+    data["user"] = current_user.id
+    categories = {c["key"]: c for c in data["codebook"]["categories"]}
+    return render_template(
+        template, data=data, categories=categories, strings=client_strings(), **extra
+    )
 
 
 @bp.route("/")
 def index():
-    """Show the user's slots for today and the next two weeks, and their recent sessions."""
-    return render_template(
+    """Today's and upcoming slots, open sessions, and recent own sessions."""
+    return _capture_page(
         "field/index.html",
         slots=schedule.days_ahead(g.study, 14, fieldworker=current_user),
         sessions=indicators.recent_sessions(g.study, limit=10, fieldworker=current_user),
     )
+
+
+@bp.route("/start")
+def start():
+    """The form that starts a session (planned from a slot, or unplanned)."""
+    return _capture_page("field/start.html")
+
+
+@bp.route("/session")
+def session():
+    """The session screen; the session's UUID follows the # in the address."""
+    return _capture_page("field/session.html")

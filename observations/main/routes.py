@@ -1,8 +1,9 @@
 """Home: send each user to the first page of their role."""
 
-from flask import redirect, render_template, url_for
+from flask import current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from .. import offline
 from ..access import active_memberships, landing_url
 from . import bp
 
@@ -29,3 +30,13 @@ def studies():
         memberships=memberships,
         links={m.id: landing_url(m) for m in memberships},
     )
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, served from / so that its scope covers the whole app."""
+    response = make_response(offline.source(cached=not current_app.debug))
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

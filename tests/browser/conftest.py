@@ -17,10 +17,21 @@ DEMO_PASSWORD = "terloops-demo"
 
 
 def pytest_collection_modifyitems(items):
-    """Mark every test in this folder as a browser test."""
+    """Mark every test in this folder as a browser test.
+
+    When a phone drops a connection mid-response (going offline, navigating away), the
+    Werkzeug development server that serves these tests fails in its cleanup before it
+    closes the static file it was sending. That file's ResourceWarning is the dev server's,
+    not the app's (production runs gunicorn), so it alone is ignored here.
+    """
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(
+                pytest.mark.filterwarnings(
+                    "ignore:unclosed file <_io.BufferedReader name='[^']*/static/:ResourceWarning"
+                )
+            )
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,54 @@
+"""Texts the capture scripts show, translated on the server and handed to the page as JSON."""
+
+from flask_babel import gettext as _
+
+
+def client_strings() -> dict[str, str]:
+    """Every text the field scripts need, in the user's language."""
+    return {
+        "saved": _("All saved"),
+        "waiting": _("%(n)s waiting to be sent"),
+        "offline": _("Offline: %(n)s waiting, sent when there is a connection"),
+        "failed": _("%(n)s waiting; sending failed, next try at %(time)s"),
+        "auth": _("Log in again to send %(n)s records"),
+        "last_sync": _("last sent %(time)s"),
+        "rejected": _("%(n)s refused by the server"),
+        "choose_site": _("Choose the site."),
+        "choose_zone": _("Choose at least one zone."),
+        "bad_time": _("Give the start time as hours and minutes, e.g. 14:30."),
+        "future_time": _("The start time lies in the future."),
+        "bad_temperature": _("Give the temperature in degrees Celsius, from -50 to 60."),
+        "fix_fields": _("Please correct the marked fields."),
+        "encounter_saved": _("Encounter saved: %(label)s"),
+        "encounter_changed": _("Encounter changed: %(label)s"),
+        "scan_saved": _("Scan of %(zone)s saved: %(n)s people"),
+        "scan_empty": _("Count at least one person, or mark the zone as empty."),
+        "note_saved": _("Note saved"),
+        "note_empty": _("Write a note first."),
+        "undone": _("Undone: %(label)s"),
+        "nothing_to_undo": _("Nothing to undo"),
+        "undo_tap": _("tap %(label)s"),
+        "removed": _("Removed: %(label)s"),
+        "people": _("%(n)s people"),
+        "encounters": _("%(n)s encounters"),
+        "scans": _("%(n)s scans"),
+        "notes": _("%(n)s notes"),
+        "ended": _("This session has ended. It can no longer be changed."),
+        "unknown_session": _(
+            "This session is not on this phone. Connect to the internet to load it."
+        ),
+        "whole_site": _("whole site"),
+        "change": _("Change"),
+        "remove": _("Remove"),
+        "encounter": _("Encounter"),
+        "scan": _("Scan"),
+        "note": _("Note"),
+        "started": _("started %(time)s"),
+        "continue": _("Continue"),
+        "logout_waiting": _(
+            "%(n)s records have not been sent yet. They stay on this phone and "
+            "are sent when you log in again. Log out anyway?"
+        ),
+        "minus_on": _("Correcting: taps subtract one"),
+        "minus_off": _("Taps add one"),
+    }
