@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config, database, errors, i18n, security
+from . import compression, config, database, errors, i18n, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    compression.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

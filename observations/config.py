@@ -27,6 +27,17 @@ def defaults(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         # A sync request carries at most this many bytes (and MAX_BATCH records).
         "SYNC_MAX_BYTES": 2 * 1024 * 1024,
+        # Compress text answers, including scripts and the web app manifest.
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }

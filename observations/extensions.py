@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+# Phones on a weak signal get pages, scripts and JSON compressed.
+compress = Compress()

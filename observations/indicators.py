@@ -14,14 +14,18 @@ def site_overview(study: Study) -> list[dict]:
             func.count(Session.id).label("sessions"),
             func.sum(db.case((Session.review_state == "pending", 1), else_=0)).label("pending"),
         )
-        .where(Session.study_id == study.id)
+        .where(Session.study_id == study.id, Session.retracted.is_(False))
         .group_by(Session.site_id)
         .subquery()
     )
     encounters = (
         select(Session.site_id, func.count(Encounter.id).label("encounters"))
         .join(Encounter, Encounter.session_id == Session.id)
-        .where(Session.study_id == study.id)
+        .where(
+            Session.study_id == study.id,
+            Session.retracted.is_(False),
+            Encounter.retracted.is_(False),
+        )
         .group_by(Session.site_id)
         .subquery()
     )
@@ -53,7 +57,9 @@ def observed_hours(study: Study) -> dict[int, float]:
     """Return {site id: hours observed in ended sessions}."""
     rows = db.session.execute(
         select(Session.site_id, Session.started_at, Session.ended_at).where(
-            Session.study_id == study.id, Session.ended_at.is_not(None)
+            Session.study_id == study.id,
+            Session.ended_at.is_not(None),
+            Session.retracted.is_(False),
         )
     )
     hours: dict[int, float] = {}
@@ -71,13 +77,13 @@ def recent_sessions(
     """Return the newest sessions with their number of encounters."""
     n_encounters = (
         select(func.count(Encounter.id))
-        .where(Encounter.session_id == Session.id)
+        .where(Encounter.session_id == Session.id, Encounter.retracted.is_(False))
         .correlate(Session)
         .scalar_subquery()
     )
     query = (
         select(Session, n_encounters)
-        .where(Session.study_id == study.id)
+        .where(Session.study_id == study.id, Session.retracted.is_(False))
         .order_by(Session.started_at.desc())
         .limit(limit)
     )

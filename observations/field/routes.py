@@ -16,8 +16,10 @@ from .strings import client_strings
 def _capture_page(template: str, **extra):
     """Render a capture page with the study's data and the script texts embedded."""
     data = capture_data(g.study, current_user)
-    data["user"] = current_user.id
     categories = {c["key"]: c for c in data["codebook"]["categories"]}
+    # The page shows the codebook as buttons; its scripts only need the version number.
+    data["codebook"] = {"version": data["codebook"]["version"]}
+    data["user"] = current_user.id
     return render_template(
         template, data=data, categories=categories, strings=client_strings(), **extra
     )

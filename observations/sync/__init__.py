@@ -45,9 +45,9 @@ def _one(record, ctx: BatchContext, actor: User) -> tuple[dict, bool]:
     return result, False
 
 
-def _batch(owner: User, records: list, actor: User) -> list[dict]:
+def _batch(owner: User, records: list, actor: User, study: str | None) -> list[dict]:
     """Process a whole batch in order; records whose session came later get a second pass."""
-    ctx = BatchContext(owner)
+    ctx = BatchContext(owner, study)
     results, waiting = [], []
     for index, record in enumerate(records):
         result, retry = _one(record, ctx, actor)
@@ -59,12 +59,12 @@ def _batch(owner: User, records: list, actor: User) -> list[dict]:
     return results
 
 
-def _record_by_record(owner: User, records: list, actor: User) -> list[dict]:
+def _record_by_record(owner: User, records: list, actor: User, study: str | None) -> list[dict]:
     """Store each record in its own transaction, so one the database refuses stays alone."""
     results = []
     for record in records:
         try:
-            result, _retry = _one(record, BatchContext(owner), actor)
+            result, _retry = _one(record, BatchContext(owner, study), actor)
             db.session.commit()
         except DBAPIError:
             db.session.rollback()
@@ -78,12 +78,17 @@ def _record_by_record(owner: User, records: list, actor: User) -> list[dict]:
     return results
 
 
-def sync_records(owner: User, records: list, actor: User | None = None) -> list[dict]:
-    """Store a batch of records of `owner`; `actor` (default the owner) is audited."""
+def sync_records(
+    owner: User, records: list, actor: User | None = None, study: str | None = None
+) -> list[dict]:
+    """Store a batch of records of `owner`; `actor` (default the owner) is audited.
+
+    With `study`, only records of that study are accepted (a coordinator's upload).
+    """
     actor = actor or owner
     for attempt in range(RETRIES):
         try:
-            results = _batch(owner, records, actor)
+            results = _batch(owner, records, actor, study)
             db.session.commit()
             return results
         except OperationalError:
@@ -95,5 +100,5 @@ def sync_records(owner: User, records: list, actor: User | None = None) -> list[
         except DBAPIError:
             db.session.rollback()
             logger.exception("sync: batch refused; storing record by record")
-            return _record_by_record(owner, records, actor)
+            return _record_by_record(owner, records, actor, study)
     raise AssertionError("unreachable")

@@ -38,8 +38,10 @@ class CodebookRules:
 class BatchContext:
     """Lookups for one batch, cached so a batch of thousands costs few queries."""
 
-    def __init__(self, owner: User):
+    def __init__(self, owner: User, only_study: str | None = None):
         self.owner = owner
+        # A coordinator's upload may only write into the coordinator's own study.
+        self.only_study = only_study
         self._studies: dict[str, Study | None] = {}
         self._members: dict[int, bool] = {}
         self._rules: dict[tuple[int, int], CodebookRules | None] = {}
@@ -50,6 +52,8 @@ class BatchContext:
 
     def study(self, slug: str) -> Study | None:
         """The study with this short name, if the owner is an active member of it."""
+        if self.only_study is not None and slug != self.only_study:
+            return None
         if slug not in self._studies:
             self._studies[slug] = db.session.scalar(select(Study).filter_by(slug=slug))
         study = self._studies[slug]
@@ -114,6 +118,10 @@ class BatchContext:
 
     def session(self, uuid: str, study_slug: str | None) -> SessionInfo | None:
         """A stored session by its UUID (within the named study, if one is named)."""
+        if self.only_study is not None:
+            if study_slug not in (None, self.only_study):
+                return None
+            study_slug = self.only_study
         cached = self.sessions.get(uuid)
         if cached is not None and (study_slug is None or cached.study.slug == study_slug):
             return cached

@@ -8,6 +8,7 @@ applied only if no one else changed the row meanwhile (UPDATE … WHERE revision
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -132,17 +133,21 @@ def _row(parsed: Parsed, owner: User) -> dict:
     return row
 
 
-def _insert_ignoring_duplicates(table: sa.Table, row: dict) -> int | None:
-    """Insert a row unless its (study_id, uuid) exists; return the new id or None."""
-    dialect = db.session.get_bind().dialect.name
+@cache
+def _insert_statement(dialect: str, table: sa.Table):
+    """INSERT … ON CONFLICT (study_id, uuid) DO NOTHING RETURNING id, built once per table."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    return (
         insert(table)
-        .values(**row)
         .on_conflict_do_nothing(index_elements=["study_id", "uuid"])
         .returning(table.c.id)
     )
-    return db.session.execute(statement).scalar_one_or_none()
+
+
+def _insert_ignoring_duplicates(table: sa.Table, row: dict) -> int | None:
+    """Insert a row unless its (study_id, uuid) exists; return the new id or None."""
+    statement = _insert_statement(db.session.get_bind().dialect.name, table)
+    return db.session.execute(statement, row).scalar_one_or_none()
 
 
 CHILDREN = {

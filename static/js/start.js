@@ -91,3 +91,4 @@ form.addEventListener("submit", async (event) => {
 });
 
 preset();
+form.querySelector('button[type="submit"]').disabled = false;

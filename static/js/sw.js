@@ -14,7 +14,7 @@ const HOME_PAGE = /^\/studies\/[^/]+\/field\/$/;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(STATIC)
-      .then((cache) => cache.addAll(ASSETS.map((url) => new Request(url, { cache: "reload" }))))
+      .then((cache) => cache.addAll(ASSETS.map((url) => new Request(url, { cache: "no-cache" }))))
       .then(() => self.skipWaiting()),
   );
 });

@@ -293,3 +293,19 @@ def test_stored_records_come_back_in_the_format_they_were_sent(field):
         for e in db.session.scalars(sa.select(AuditEvent).filter_by(action="update"))
         if e.changes != {}
     ], "the same content as a correction changes no field"
+
+
+def test_retracted_records_leave_the_figures(field):
+    from observations import indicators
+    from observations.models import Study
+
+    session = field.session()
+    kept, undone = field.encounter(session), field.encounter(session)
+    sync_records(field.fieldworker, [session, kept, undone])
+    study = db.session.get(Study, field.study_id)
+    assert indicators.site_overview(study)[0]["encounters"] == 2
+    retraction = sync_records(field.fieldworker, [{**undone, "revision": 2, "retracted": True}])
+    assert statuses(retraction) == ["updated"]
+    library = next(r for r in indicators.site_overview(study) if r["site"].id == field.site)
+    assert library["encounters"] == 1
+    assert indicators.recent_sessions(study)[0]["encounters"] == 1

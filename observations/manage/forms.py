@@ -1,0 +1,22 @@
+"""The coordinator's forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+
+class QueueUploadForm(FlaskForm):
+    """A queue file from a phone, and whose records they are."""
+
+    file = FileField(
+        _l("Queue file"),
+        description=_l("The .json file the fieldworker downloaded from the status line."),
+        validators=[FileRequired(_l("Choose the queue file."))],
+    )
+    fieldworker = SelectField(
+        _l("Whose records are these?"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose the fieldworker."))],
+    )
