@@ -7,7 +7,8 @@ def client_strings() -> dict[str, str]:
     """Every text the field scripts need, in the user's language."""
     return {
         "saved": _("All saved"),
-        "waiting": _("%(n)s waiting to be sent"),
+        "waiting": _("%(n)s records waiting to be sent"),
+        "waiting_one": _("%(n)s record waiting to be sent"),
         "offline": _("Offline: %(n)s waiting, sent when there is a connection"),
         "failed": _("%(n)s waiting; sending failed, next try at %(time)s"),
         "auth": _("Log in again to send %(n)s records"),
@@ -30,9 +31,13 @@ def client_strings() -> dict[str, str]:
         "undo_tap": _("tap %(label)s"),
         "removed": _("Removed: %(label)s"),
         "people": _("%(n)s people"),
+        "people_one": _("%(n)s person"),
         "encounters": _("%(n)s encounters"),
+        "encounters_one": _("%(n)s encounter"),
         "scans": _("%(n)s scans"),
+        "scans_one": _("%(n)s scan"),
         "notes": _("%(n)s notes"),
+        "notes_one": _("%(n)s note"),
         "ended": _("This session has ended. It can no longer be changed."),
         "unknown_session": _(
             "This session is not on this phone. Connect to the internet to load it."
@@ -49,6 +54,15 @@ def client_strings() -> dict[str, str]:
             "%(n)s records have not been sent yet. They stay on this phone and "
             "are sent when you log in again. Log out anyway?"
         ),
+        "kinds": {
+            "session": _("Session"),
+            "scan": _("Scan"),
+            "encounter": _("Encounter"),
+            "note": _("Note"),
+        },
+        "conflict": _("another version was stored already"),
+        "dismiss": _("Remove"),
+        "confirm_dismiss": _("Remove this refused record from the phone? It is then lost."),
         "minus_on": _("Correcting: taps subtract one"),
         "minus_off": _("Taps add one"),
     }

@@ -45,7 +45,9 @@ export class EncounterFlow {
     const chosen = current.querySelector("[data-chosen]");
     if (chosen) chosen.textContent = this.summary();
     for (const button of current.querySelectorAll("[data-value]")) {
-      button.classList.toggle("selected", this.choice[step] === (button.dataset.value || null));
+      // Earlier choices are marked only when correcting an encounter.
+      button.classList.toggle("selected", Boolean(this.editing) &&
+                              this.choice[step] === (button.dataset.value || null));
     }
     for (const toggle of this.panel.querySelectorAll("[data-flag]")) {
       toggle.setAttribute("aria-pressed", String(this.choice.flags.includes(toggle.dataset.flag)));

@@ -10,9 +10,10 @@ export function pageData(id) {
 
 export const strings = pageData("field-strings") || {};
 
-// Fill %(name)s placeholders of a translated text.
+// Fill %(name)s placeholders of a translated text; a count of one takes the `_one` form.
 export function t(key, values = {}) {
-  return (strings[key] || key).replace(/%\((\w+)\)[sd]/g, (_, name) => values[name] ?? "");
+  const text = (values.n === 1 && strings[`${key}_one`]) || strings[key] || key;
+  return text.replace(/%\((\w+)\)[sd]/g, (_, name) => values[name] ?? "");
 }
 
 export function timeOf(iso) {
@@ -48,8 +49,10 @@ function showStatus(state) {
     // Come back to this very screen (the session's UUID is after the #) once logged in.
     link.href = `/login?next=${encodeURIComponent(location.pathname + location.hash)}`;
   }
+  // The rescue is offered when sending is stuck, not for a record on its way.
+  const stuck = state.waiting > 0 && ["offline", "error", "auth"].includes(state.phase);
   for (const button of document.querySelectorAll("[data-download-queue]")) {
-    button.hidden = state.waiting === 0 && state.rejected === 0;
+    button.hidden = !stuck && state.rejected === 0;
   }
 }
 

@@ -1,7 +1,8 @@
 // Fieldwork home: open sessions on this phone (and on the server), and the capture pages
 // stored for offline use.
-import { pageData, startField, t, timeOf } from "./field.js";
-import { all } from "./store.js";
+import { pageData, startField, strings, t, timeOf } from "./field.js";
+import { all, remove } from "./store.js";
+import { rejectedRecords } from "./sync.js";
 
 const data = pageData("capture-data");
 const context = { user: data.user, study: data.study.slug, codebookVersion: data.codebook.version };
@@ -48,6 +49,42 @@ async function keepPagesOffline() {
                                      urls: [`${base}/`, `${base}/start`, `${base}/session`] });
 }
 
-startField(context);
+// Records the server refused, with its reasons, so the fieldworker can act on them.
+async function showRejected() {
+  const rows = (await rejectedRecords(data.user)).filter((row) => row.study === data.study.slug);
+  const list = document.getElementById("rejected");
+  list.replaceChildren(...rows.map((row) => {
+    const item = document.createElement("li");
+    const text = document.createElement("span");
+    const reasons = row.status === "conflict" ? [t("conflict")]
+      : Object.entries(row.errors).map(([field, messages]) => `${field}: ${messages.join(" ")}`);
+    const time = row.record.started_at || row.record.occurred_at || row.record.observed_at
+      || row.record.written_at;
+    text.textContent = `${strings.kinds[row.record.kind] || row.record.kind}` +
+      `${time ? ` ${timeOf(time)}` : ""} – ${reasons.join("; ")}`;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button small";
+    button.textContent = t("dismiss");
+    button.addEventListener("click", async () => {
+      if (!window.confirm(t("confirm_dismiss"))) return;
+      await remove("rejected", row.uuid);
+      await showRejected();
+    });
+    item.append(text, button);
+    return item;
+  }));
+  document.getElementById("rejected-section").hidden = rows.length === 0;
+}
+
+const engine = await startField(context);
+let shownRejected = -1;
+engine.addEventListener("change", ({ detail }) => {
+  if (detail.rejected !== shownRejected) {
+    shownRejected = detail.rejected;
+    showRejected();
+  }
+});
+showRejected();
 showOpenSessions();
 keepPagesOffline();

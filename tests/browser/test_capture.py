@@ -60,7 +60,7 @@ def test_a_whole_session_online(page, live_server):
     encounter(page, "friction", "visitor_visitor", "strangers")
     page.get_by_role("button", name="Ongedaan maken").click()
     expect(page.locator("#announce")).to_contain_text("Ongedaan gemaakt")
-    expect(page.locator("#tally")).to_contain_text("2 ontmoetingen · 1 scans · 1 notities")
+    expect(page.locator("#tally")).to_contain_text("2 ontmoetingen · 1 scan · 1 notitie")
 
     page.get_by_role("tab", name="Overzicht").click()
     page.get_by_role("button", name="Sessie beëindigen").click()
@@ -231,3 +231,26 @@ def test_session_screen_fits_a_phone_with_44_pixel_targets(page, live_server):
 
 def test_chromium_is_the_system_one(browser):
     assert browser.version and CHROMIUM == "/usr/bin/chromium"
+
+
+def test_refused_records_are_shown_with_the_reason(page, live_server):
+    log_in(page, live_server, "fieldworker2")
+    page.evaluate(
+        """async () => {
+            const { saveRecord } = await import('/static/js/store.js');
+            const data = JSON.parse(document.getElementById('capture-data').textContent);
+            await saveRecord({ uuid: crypto.randomUUID(), kind: 'encounter', revision: 1,
+                               session: crypto.randomUUID(), occurred_at: new Date().toISOString(),
+                               encounter_type: 'greeting' },
+                             { user: data.user, study: data.study.slug });
+        }"""
+    )
+    page.reload()
+    section = page.locator("#rejected-section")
+    expect(section).to_be_visible(timeout=15000)
+    expect(section).to_contain_text("Onbekende sessie: stuur eerst het sessierecord.")
+    expect(page.locator("[data-sync-status]").first).to_contain_text("1 geweigerd door de server")
+    expect(page.get_by_role("button", name="Wachtrij downloaden als bestand")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    section.get_by_role("button", name="Verwijderen").click()
+    expect(section).to_be_hidden()
