@@ -14,43 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from observations import create_app, demo
+from bench.common import bare_insert_seconds, fresh_app, table_rows
+from observations import demo
 from observations.extensions import db
-
-
-def fresh_app(url: str, instance: str):
-    """An app on an empty database with the current schema."""
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance}
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    return app
-
-
-def table_rows(app) -> dict[str, list[dict]]:
-    """Every row of every table, as dictionaries, in dependency order."""
-    with app.app_context():
-        return {
-            table.name: [dict(row._mapping) for row in db.session.execute(sa.select(table))]
-            for table in db.metadata.sorted_tables
-        }
-
-
-def floor_seconds(app, rows: dict[str, list[dict]]) -> float:
-    """Insert the same rows with one executemany per table."""
-    with app.app_context():
-        started = time.perf_counter()
-        with db.engine.begin() as connection:
-            for table in db.metadata.sorted_tables:
-                if rows[table.name]:
-                    connection.execute(table.insert(), rows[table.name])
-        return time.perf_counter() - started
 
 
 def main() -> None:
@@ -60,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        app = fresh_app(url, tmp)
+        app = fresh_app(url, tmp, cheap_hashing=False)
         with app.app_context():
             started = time.perf_counter()
             demo.create_demo()
@@ -68,7 +36,7 @@ def main() -> None:
             seconds = time.perf_counter() - started
         rows = table_rows(app)
         total = sum(len(r) for r in rows.values())
-        floor = floor_seconds(fresh_app(url, tmp), rows)
+        floor = bare_insert_seconds(rows, url, tmp)
         with app.app_context():
             db.drop_all()
     print(f"demo study: {total} rows in {seconds:.2f} s (bare inserts: {floor:.2f} s)")

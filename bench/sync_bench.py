@@ -23,28 +23,13 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from observations import accounts, create_app, studies, tokens
+from bench.common import bare_insert_seconds, fresh_app, table_rows
+from observations import accounts, studies, tokens
 from observations.extensions import db
 from observations.models import Site, Zone
 
 PER_SESSION = 100
 BATCH = 100
-
-
-def fresh_app(url: str, instance: str):
-    """An app on an empty database with the current schema."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "INSTANCE_PATH": instance,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    return app
 
 
 def setup(app) -> tuple[str, int, list[int]]:
@@ -153,25 +138,6 @@ def row_counts(app) -> dict[str, int]:
         }
 
 
-def floor_seconds(app, url: str, instance: str) -> float:
-    """Insert the synced rows into a fresh database with one executemany per table."""
-    with app.app_context():
-        rows = {
-            t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))]
-            for t in db.metadata.sorted_tables
-        }
-    fresh = fresh_app(url, instance)
-    with fresh.app_context():
-        started = time.perf_counter()
-        with db.engine.begin() as connection:
-            for table in db.metadata.sorted_tables:
-                if rows[table.name]:
-                    connection.execute(table.insert(), rows[table.name])
-        seconds = time.perf_counter() - started
-        db.drop_all()
-    return seconds
-
-
 def main() -> None:
     """Sync, replay, measure the floor, and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,7 +155,7 @@ def main() -> None:
         before = row_counts(app)
         replay = send(client, token, batches)
         added = sum(row_counts(app).values()) - sum(before.values())
-        floor = floor_seconds(app, url, tmp)
+        floor = bare_insert_seconds(table_rows(app), url, tmp)
         with app.app_context():
             db.drop_all()
     print(

@@ -92,3 +92,25 @@ def test_session_screen_offers_every_code_of_the_codebook(fieldworker):
     for flag in ("across_ages", "different_company", "via_object"):
         assert f'data-flag="{flag}"' in html
     assert html.count('data-category="activity"') == 12
+
+
+def test_capture_screens_speak_english_too(app, fieldworker):
+    from observations.extensions import db
+    from observations.models import User
+
+    with app.app_context():
+        db.session.scalar(db.select(User).filter_by(username="fieldworker")).locale = "en"
+        db.session.commit()
+    html = fieldworker.get("/studies/demo/field/session").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    for text in (
+        "Save the scan",
+        "Encounter type",
+        "End the session",
+        "All saved",
+        "strangers",
+        "Can't tell",
+    ):
+        assert text in html, text
+    start = fieldworker.get("/studies/demo/field/start").get_data(as_text=True)
+    assert "Start the session" in start and "light rain" in start
