@@ -100,3 +100,13 @@ def test_times_are_shown_in_local_time(app, client, auth, demo_study):
         local = slot.starts_at.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M")
     auth.login("fieldworker")
     assert f", {local}" in client.get(PAGES["fieldworker"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", PAGES)
+def test_every_page_has_a_plain_title(client, auth, demo_study, username):
+    auth.login(username)
+    for path in (PAGES[username], "/account", "/studies"):
+        page = client.get(path).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        assert "<" not in title and len(title) < 80, (path, title)
+        assert title.endswith("· Terloops")
