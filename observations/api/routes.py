@@ -6,9 +6,10 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from ..access import membership_in
 from ..capture import capture_data
 from ..extensions import db
-from ..models import Membership, Session, Study, utcnow
+from ..models import Session, Study, utcnow
 from ..sync import MAX_BATCH, sync_records
 from ..sync.fields import FieldError, a_uuid, iso
 from ..sync.records import load_session, session_records
@@ -58,13 +59,7 @@ def sync():
 def _member_study(slug: str) -> Study:
     """A study the API user takes part in, or 404."""
     study = db.session.scalar(select(Study).filter_by(slug=slug))
-    if (
-        study is None
-        or db.session.scalar(
-            select(Membership.id).filter_by(study_id=study.id, user_id=api_user().id, active=True)
-        )
-        is None
-    ):
+    if study is None or membership_in(api_user(), study) is None:
         abort(404)
     return study
 

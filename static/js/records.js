@@ -1,5 +1,5 @@
 // Building records the way the sync API takes them, and changing them afterwards.
-import { byIndex, get, pending, remove, saveRecord, transact } from "./store.js";
+import { byIndex, get, saveRecord, transact } from "./store.js";
 
 // A time with the phone's own offset, e.g. 2026-05-01T14:05:03.120+02:00.
 export function localIso(date = new Date()) {
@@ -11,7 +11,7 @@ export function localIso(date = new Date()) {
     `.${pad(date.getMilliseconds(), 3)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
-export function newUuid() {
+function newUuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
@@ -64,12 +64,7 @@ export async function sessionRecords(sessionUuid) {
     .sort((a, b) => Date.parse(recordTime(a)) - Date.parse(recordTime(b)));
 }
 
-export function recordTime(record) {
+function recordTime(record) {
   return record.started_at || record.observed_at || record.occurred_at || record.written_at;
 }
 
-export async function waitingCount(user) {
-  return (await pending(user)).length;
-}
-
-export { remove };

@@ -17,7 +17,7 @@ function promised(request) {
   });
 }
 
-export function openDb() {
+function openDb() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);

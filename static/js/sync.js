@@ -143,7 +143,7 @@ export class SyncEngine extends EventTarget {
   }
 }
 
-export function csrfToken() {
+function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content || "";
 }
 
