@@ -1,4 +1,4 @@
-"""Flask commands: `demo` and `create-user` (export, import and backup come later)."""
+"""Flask commands: `demo` and `create-user`; the data commands live in cli_data.py."""
 
 import os
 import secrets
@@ -114,5 +114,8 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
+    from . import cli_data
+
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
+    cli_data.init_app(app)

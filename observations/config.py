@@ -38,6 +38,8 @@ def defaults(instance_path: str) -> dict:
             "image/svg+xml",
         ],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
+        # Exports estimated at more rows than this run in the background with a progress bar.
+        "EXPORT_INLINE_ROWS": 50_000,
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }

@@ -7,6 +7,7 @@ from flask_babel import (
     format_decimal,
     format_time,
     get_locale,
+    ngettext,
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -42,6 +43,24 @@ def softbreak(text: str) -> Markup:
     return Markup("/<wbr>").join(escape(part) for part in str(text).split("/"))
 
 
+def export_summary(settings: dict) -> str:
+    """A one-line description of an export's settings, for the list of past exports."""
+    from .export.words import words
+
+    languages = {"nl": "Nederlands", "en": "English", "codes": "codes"}
+    parts = [languages.get(settings.get("labels"), "")]
+    if settings.get("sites"):
+        parts.append(ngettext("%(num)d site", "%(num)d sites", len(settings["sites"])))
+    if settings.get("date_from") or settings.get("date_to"):
+        parts.append(f"{settings.get('date_from') or '…'} – {settings.get('date_to') or '…'}")
+    if settings.get("observers"):
+        parts.append(ngettext("%(num)d observer", "%(num)d observers", len(settings["observers"])))
+    if settings.get("review_states"):
+        review = words(str(get_locale()))["review"]
+        parts.append(", ".join(review[s] for s in settings["review_states"] if s in review))
+    return " · ".join(p for p in parts if p)
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers that format dates and labels."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -52,6 +71,7 @@ def init_app(app: Flask) -> None:
         format_decimal=format_decimal,
         label=label,
         softbreak=softbreak,
+        export_summary=export_summary,
     )
 
     @app.context_processor

@@ -2,6 +2,7 @@
 
 from .account import ROLE_VALUES, ApiToken, Membership, Role, User
 from .codebook import Category, Code, Codebook
+from .export import EXPORT_STATES, ExportJob, ExportPreset
 from .records import (
     REVIEW_STATES,
     Encounter,
@@ -20,6 +21,7 @@ from .study import SITE_KINDS, Site, Study, Zone
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "EXPORT_STATES",
     "REVIEW_STATES",
     "ROLE_VALUES",
     "SITE_KINDS",
@@ -30,6 +32,8 @@ __all__ = [
     "Codebook",
     "Encounter",
     "EncounterFlag",
+    "ExportJob",
+    "ExportPreset",
     "FieldNote",
     "Membership",
     "Review",

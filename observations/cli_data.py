@@ -1,0 +1,129 @@
+"""Flask commands for data: `export` and `import-pldp`."""
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .export import FORMATS, LABELS, ExportOptions, export
+from .extensions import db
+from .models import Site, Study
+from .pldp.importer import import_pldp
+
+
+def _fail(message: str) -> None:
+    """Print an error in the default language and stop with exit code 2."""
+    click.echo(_("Error: %(message)s", message=message), err=True)
+    sys.exit(2)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    """A date from YYYY-MM-DD, or stop with a clear message."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(
+            _("%(option)s takes a date like 2026-05-01, not %(value)s.", option=option, value=value)
+        )
+
+
+def _study(slug: str) -> Study:
+    """The study with this short name, or stop with a clear message."""
+    study = db.session.scalar(select(Study).filter_by(slug=slug))
+    if study is None:
+        _fail(_("There is no study with the short name %(slug)s.", slug=slug))
+    return study
+
+
+@click.command("export")
+@click.argument("study_slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="xlsx")
+@click.option("--site", "site_names", multiple=True, help="Only this site (repeatable).")
+@click.option("--from", "date_from", help="First day, YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Last day, YYYY-MM-DD.")
+@click.option("--labels", type=click.Choice(LABELS), default="nl")
+@with_appcontext
+def export_command(study_slug, out, format_, site_names, date_from, date_to, labels) -> None:
+    """Export a study as an Excel workbook, a zip of CSV files or PLDP 1.0."""
+    study = _study(study_slug)
+    sites = {s.name: s.id for s in db.session.scalars(select(Site).filter_by(study_id=study.id))}
+    unknown = [name for name in site_names if name not in sites]
+    if unknown:
+        _fail(
+            _(
+                "Unknown site %(names)s. Sites of this study: %(known)s.",
+                names=", ".join(unknown),
+                known=", ".join(sorted(sites)),
+            )
+        )
+    options = ExportOptions(
+        format=format_,
+        labels=labels,
+        sites=[sites[name] for name in site_names],
+        date_from=_date(date_from, "--from"),
+        date_to=_date(date_to, "--to"),
+    )
+    if options.date_from and options.date_to and options.date_from > options.date_to:
+        _fail(_("--from lies after --to."))
+    started = time.perf_counter()
+    counts = export(study, options, out)
+    for sheet, rows in counts.items():
+        click.echo(f"  {sheet:<14} {rows:>9}")
+    click.echo(
+        _("Written %(path)s in %(seconds).1f s.", path=out, seconds=time.perf_counter() - started)
+    )
+
+
+@click.command("import-pldp")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--locations",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The PLDP locations file of the same study.",
+)
+@click.option("--study", "study_slug", required=True, help="Short name of the study.")
+@click.option("--name", default="", help="Name of the study, if the import creates it.")
+@click.option(
+    "--timezone",
+    default="Europe/Amsterdam",
+    help="Time zone of the file's times, if the import creates the study.",
+)
+@with_appcontext
+def import_pldp_command(table, locations, study_slug, name, timezone) -> None:
+    """Import a PLDP 1.0 single-table CSV; importing the same file again adds nothing."""
+    from zoneinfo import available_timezones
+
+    from .studies import slug_problems
+
+    if timezone not in available_timezones():
+        _fail(_("Unknown time zone %(zone)s, e.g. Europe/Amsterdam.", zone=timezone))
+    exists = db.session.scalar(select(Study.id).filter_by(slug=study_slug)) is not None
+    if not exists and slug_problems(study_slug):
+        _fail(slug_problems(study_slug)[0])
+    read = lambda path: Path(path).read_text(encoding="utf-8-sig")  # noqa: E731
+    try:
+        report = import_pldp(
+            read(table),
+            study_slug,
+            read(locations) if locations else None,
+            study_name=name,
+            timezone=timezone,
+        )
+    except UnicodeDecodeError:
+        _fail(_("The file is not UTF-8 text."))
+    for line in report.lines():
+        click.echo(line)
+
+
+def init_app(app) -> None:
+    """Register the data commands."""
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_pldp_command)

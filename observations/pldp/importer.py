@@ -1,0 +1,300 @@
+"""Importing a PLDP single-table CSV into a study, through the same path phones sync by.
+
+Locations become zones (grouped into sites by neighbourhood, or by their primary name),
+surveyors become inactive observer accounts with a pseudonymous code, each survey becomes
+an ended session with one scan. Records get UUIDs derived from the file's own ids, so the
+sync service recognises a second import of the same file and adds nothing.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from .. import accounts, audit, codebook, studies
+from ..extensions import db
+from ..models import Category, Code, Codebook, Membership, Site, Study, User, Zone
+from ..sync import MAX_BATCH, sync_records
+from .columns import normalise, programme_code, weather_code
+from .reading import Reading, read_locations, read_table, survey_minutes
+
+NAMESPACE = uuid.UUID("8b0b7c55-4a8e-4f5a-9f5e-1d4c7f0f2a11")
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the command line and the import page."""
+
+    study: str = ""
+    created_study: bool = False
+    rows: int = 0
+    rows_imported: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    sessions: dict[str, int] = field(default_factory=dict)
+    people: int = 0
+    mapped: dict[str, str] = field(default_factory=dict)
+    added_codes: list[str] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)
+    unknown: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report as plain lines of text."""
+        out = [
+            f"study: {self.study}" + (" (created)" if self.created_study else ""),
+            f"rows read: {self.rows}; imported: {self.rows_imported}; "
+            f"rejected: {len(self.rejected)}",
+            "surveys → sessions: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(self.sessions.items())),
+            f"people counted: {self.people}",
+        ]
+        out += [f"mapped: {column} → {target}" for column, target in self.mapped.items()]
+        out += [f"added to the codebook: {code}" for code in self.added_codes]
+        out += [
+            f"not imported (race/ethnicity is not recorded, AVG art. 9): {c} ({n} people)"
+            for c, n in self.refused.items()
+        ]
+        out += [f"not imported (no matching category): {c} ({n})" for c, n in self.unknown.items()]
+        out += [f"rejected line {line}: {reason}" for line, reason in self.rejected[:100]]
+        repeated = Counter(self.warnings)
+        out += [
+            f"warning: {text}" + (f" ({n}×)" if n > 1 else "")
+            for text, n in list(repeated.items())[:100]
+        ]
+        return out
+
+
+def _study(slug: str, name: str, timezone: str, actor: User | None) -> tuple[Study, bool]:
+    """The study with this short name, created (with the default codebook) if missing."""
+    study = db.session.scalar(select(Study).filter_by(slug=slug))
+    if study is not None:
+        return study, False
+    study = studies.create_study(name or slug, slug, actor=actor)
+    study.timezone = timezone
+    return study, True
+
+
+def _extend_codebook(study: Study, reading: Reading) -> list[str]:
+    """Add the codes the file needs and the codebook lacks, in a new codebook version."""
+    missing = {}
+    for category_key, code, label_nl, label_en in reading.extension.values():
+        category = db.session.scalar(
+            select(Category).filter_by(study_id=study.id, key=category_key)
+        )
+        if category is not None and code not in {c.code for c in category.codes}:
+            missing[(category_key, code)] = (category, label_nl, label_en)
+    if not missing:
+        return []
+    version = codebook.current_version(study) + 1
+    db.session.add(
+        Codebook(
+            study_id=study.id,
+            version=version,
+            note="PLDP import: " + ", ".join(c for _, c in missing),
+        )
+    )
+    for (_key, code), (category, label_nl, label_en) in missing.items():
+        category.codes.append(
+            Code(
+                code=code,
+                label_nl=label_nl,
+                label_en=label_en,
+                position=len(category.codes),
+                introduced_in=version,
+            )
+        )
+    db.session.flush()
+    return [f"{key}:{code}" for key, code in missing]
+
+
+def _zones(study: Study, reading: Reading, places: dict) -> dict[str, tuple[int, int]]:
+    """{location id: (zone id, site id)}, creating sites and zones that do not exist yet."""
+    sites = {s.name: s for s in db.session.scalars(select(Site).filter_by(study_id=study.id))}
+    zones: dict[str, tuple[int, int]] = {}
+    for survey in reading.surveys.values():
+        location = survey.location
+        if location in zones:
+            continue
+        place = places.get(location, {})
+        names = {**survey.names, **{k: v for k, v in place.items() if isinstance(v, str) and v}}
+        if places and location not in places:
+            reading.warnings.append(f"location {location} is not in the locations file")
+        site_name = (
+            names.get("neighborhood")
+            or names.get("neighbourhood")
+            or names.get("location_name_primary")
+            or location
+        )[:200]
+        site = sites.get(site_name)
+        if site is None:
+            site = Site(
+                study_id=study.id,
+                name=site_name,
+                kind="street" if places else "other",
+                city=names.get("location_city", "")[:100],
+                neighbourhood=(names.get("neighborhood") or "")[:100],
+            )
+            db.session.add(site)
+            db.session.flush()
+            sites[site_name] = site
+        detail = " · ".join(
+            v
+            for v in (names.get("location_name_primary"), names.get("location_name_secondary"))
+            if v
+        )
+        zone_name = (f"{location} · {detail}" if detail and detail != site_name else location)[:120]
+        zone = db.session.scalar(select(Zone).filter_by(site_id=site.id, name=zone_name))
+        if zone is None:
+            zone = Zone(site_id=site.id, name=zone_name, position=len(site.zones))
+            db.session.add(zone)
+            db.session.flush()
+        zones[location] = (zone.id, site.id)
+    return zones
+
+
+def _observer(study: Study, surveyor: str, actor: User | None) -> User:
+    """An inactive account standing for a surveyor of the file, a member of the study."""
+    label = surveyor or "pldp"
+    username = normalise(f"pldp-{study.slug}-{label}").replace("_", "-")[:64]
+    user = db.session.scalar(select(User).filter_by(username=username))
+    if user is None:
+        user = User(username=username, display_name=f"PLDP {label}"[:120], active=False)
+        user.set_password(uuid.uuid4().hex)
+        db.session.add(user)
+        db.session.flush()
+        audit.record("create", "user", user.id, {"username": [None, username]}, actor=actor)
+    if db.session.scalar(select(Membership).filter_by(study_id=study.id, user_id=user.id)) is None:
+        accounts.add_member(study, user, "fieldworker", actor=actor)
+    return user
+
+
+def _records(
+    study: Study, reading: Reading, zones: dict[str, tuple[int, int]]
+) -> list[tuple[User, list[dict]]]:
+    """Sync records per observer: each survey becomes an ended session with one scan."""
+    zone_info = ZoneInfo(study.timezone)
+    version = codebook.current_version(study)
+    valid = codebook.codes_by_category(study)
+    weather_codes = {c.code for c in valid.get("weather", [])}
+    per_observer: dict[str, list[dict]] = {}
+    observers: dict[str, User] = {}
+    for (location, survey_id), survey in reading.surveys.items():
+        if survey.start is None:
+            reading.warnings.append(f"survey {survey_id} at {location}: no readable time; skipped")
+            continue
+        surveyor = survey.surveyor.strip()[:40]
+        observers.setdefault(surveyor, _observer(study, surveyor, None))
+        key = f"{study.slug}|{location}|{survey_id}|{survey.start:%Y%m%d%H%M}"
+        session_uuid = str(uuid.uuid5(NAMESPACE, key))
+        start = survey.start.replace(tzinfo=zone_info)
+        weather = [
+            weather_code(part, weather_codes)
+            for part in survey.weather.replace(";", ",").split(",")
+            if part.strip()
+        ]
+        temperature = _celsius(survey.temperature, reading.fahrenheit)
+        counts: dict[str, dict[str, int]] = {}
+        for (category, code), number in survey.counts.items():
+            counts.setdefault(category, {})[code] = min(number, 9999)
+        conditions = [] if survey.people or counts else ["empty"]
+        zone_id, site_id = zones[location]
+        records = [
+            {
+                "uuid": session_uuid,
+                "kind": "session",
+                "study": study.slug,
+                "site": site_id,
+                "zones": [zone_id],
+                "started_at": start.isoformat(),
+                "ended_at": (start + survey_minutes(survey)).isoformat(),
+                "weather": sorted({w for w in weather if w}),
+                "temperature_c": temperature,
+                "programme": _programme(survey.conditions, reading),
+                "codebook_version": version,
+            },
+            {
+                "uuid": str(uuid.uuid5(NAMESPACE, key + "|scan")),
+                "kind": "scan",
+                "session": session_uuid,
+                "zone": zone_id,
+                "observed_at": start.isoformat(),
+                "counts": counts,
+                "conditions": conditions,
+                "codebook_version": version,
+            },
+        ]
+        per_observer.setdefault(surveyor, []).extend(records)
+    return [(observers[surveyor], records) for surveyor, records in per_observer.items()]
+
+
+def _celsius(text: str, fahrenheit: bool) -> float | None:
+    """A temperature in degrees Celsius, or None."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    value = (value - 32) * 5 / 9 if fahrenheit else value
+    return round(value, 1) if -50 <= value <= 60 else None
+
+
+def _programme(conditions: str, reading: Reading) -> str:
+    """The programme code for Seattle's conditions or PLDP's time_character (first event)."""
+    events = [programme_code(part) for part in conditions.split(",") if part.strip()]
+    events = [e for e in events if e]
+    if len(events) > 1:
+        reading.warnings.append("a survey with several events keeps the first as programme")
+    return events[0] if events else "none"
+
+
+def import_pldp(
+    table: str,
+    study_slug: str,
+    locations: str | None = None,
+    study_name: str = "",
+    timezone: str = "Europe/Amsterdam",
+    actor: User | None = None,
+) -> ImportReport:
+    """Import a PLDP single-table CSV (text) into the study; create the study if needed."""
+    study, created = _study(study_slug, study_name, timezone, actor)
+    known = {
+        (category, c.code)
+        for category, codes in codebook.codes_by_category(study).items()
+        for c in codes
+    }
+    reading = read_table(table, known)
+    places = read_locations(locations) if locations else {}
+    report = ImportReport(study=study.slug, created_study=created, rows=reading.rows)
+    report.added_codes = _extend_codebook(study, reading)
+    zones = _zones(study, reading, places)
+    batches = _records(study, reading, zones)
+    db.session.commit()
+    for owner, records in batches:
+        sessions = {r["uuid"] for r in records if r["kind"] == "session"}
+        for start in range(0, len(records), MAX_BATCH):
+            for result in sync_records(
+                owner, records[start : start + MAX_BATCH], actor=actor, study=study.slug
+            ):
+                if result["uuid"] in sessions:
+                    status = result["status"]
+                    report.sessions[status] = report.sessions.get(status, 0) + 1
+                if result["status"] == "invalid":
+                    report.warnings.append(f"record {result['uuid']}: {result.get('errors')}")
+    report.rows_imported = reading.rows - len(reading.rejected)
+    report.rejected = reading.rejected
+    report.people = sum(s.people for s in reading.surveys.values())
+    report.mapped = {column: f"{c}:{x}" for column, (c, x) in reading.mapped.items()}
+    report.mapped.update({column: f"{c}:{x}" for column, (c, x, *_) in reading.extension.items()})
+    report.refused, report.unknown = reading.refused, reading.unknown
+    report.warnings = reading.warnings + report.warnings
+    audit.record(
+        "import",
+        "pldp",
+        study.slug,
+        {"rows": [None, reading.rows], "sessions": [None, report.sessions]},
+        actor=actor,
+        study_id=study.id,
+    )
+    db.session.commit()
+    return report

@@ -1,0 +1,66 @@
+"""The research lead's export form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; none ticked means all."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ExportForm(FlaskForm):
+    """What to export, and how."""
+
+    format = RadioField(
+        _l("File"),
+        default="xlsx",
+        choices=[
+            SelectChoice("xlsx", _l("Excel workbook (.xlsx)")),
+            SelectChoice("csv", _l("CSV files in a zip (UTF-8)")),
+            SelectChoice("pldp", _l("PLDP 1.0 single table (scans, CSV)")),
+        ],
+    )
+    labels = RadioField(
+        _l("Codes as"),
+        default="nl",
+        choices=[
+            SelectChoice("nl", _l("Dutch labels")),
+            SelectChoice("en", _l("English labels")),
+            SelectChoice("codes", _l("raw codes (for SPSS, R, Python)")),
+        ],
+    )
+    sites = MultiCheckboxField(_l("Sites"), coerce=int, description=_l("None ticked: all sites."))
+    observers = MultiCheckboxField(
+        _l("Observers"), coerce=int, description=_l("None ticked: all observers.")
+    )
+    review_states = MultiCheckboxField(
+        _l("Review states"), description=_l("None ticked: every session.")
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    preset_name = StringField(_l("Name for these settings"), validators=[Length(max=80)])
+    export = SubmitField(_l("Export"))
+    save_preset = SubmitField(_l("Save as preset"))
+
+    def validate_date_to(self, field) -> None:
+        """The period must not end before it starts."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date lies before the start date."))
+
+    def validate_preset_name(self, field) -> None:
+        """Saving a preset needs a name."""
+        if self.save_preset.data and not (field.data or "").strip():
+            raise ValidationError(_l("Give the preset a name."))

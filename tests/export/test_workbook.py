@@ -1,0 +1,223 @@
+"""The Excel workbook, read back with openpyxl: complete, typed, safe, never truncated."""
+
+import zipfile
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from observations.export import ExportOptions, export
+from observations.extensions import db
+from observations.models import Encounter, FieldNote, ScanCondition, ScanCount, Session, Site
+from observations.sync import sync_records
+
+SHEETS = ["About", "Codebook", "Sites", "Sessions", "Scans", "Encounters", "Notes", "Summary"]
+
+
+def workbook(study, tmp_path, full=False, **options):
+    """Export with the options and open the result (read-only unless layout is checked)."""
+    path = tmp_path / "export.xlsx"
+    counts = export(study, ExportOptions(**options), str(path))
+    return load_workbook(path, read_only=not full), counts
+
+
+def about_counts(book) -> dict[str, int]:
+    """The row counts the About sheet states."""
+    rows = list(book["About"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] in ("Rijen per werkblad", "Rows per sheet"))
+    return {name: number for name, number in rows[start + 1 :]}
+
+
+def records(book, sheet: str) -> list[dict]:
+    """A data sheet as dictionaries keyed by header."""
+    rows = list(book[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_every_sheet_is_there_with_header_freeze_and_filter(study, tmp_path):
+    book, counts = workbook(study, tmp_path, full=True)
+    assert book.sheetnames == SHEETS
+    for name in SHEETS[1:-1]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert (
+            sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}"
+            f"{max(sheet.max_row, 2)}"
+        ), name
+        assert all(cell.value for cell in sheet[1]), f"{name}: every column has a header"
+        assert sheet.column_dimensions["A"].width > 5
+    assert counts["Encounters"] > 500 and counts["Scans"] > 5000
+
+
+def test_about_counts_equal_the_rows(study, tmp_path):
+    book, counts = workbook(study, tmp_path)
+    stated = about_counts(book)
+    assert stated == counts
+    for name, number in stated.items():
+        assert sum(1 for _ in book[name].iter_rows(min_row=2)) == number, name
+
+
+def test_counts_equal_the_database(study, tmp_path):
+    _book, counts = workbook(study, tmp_path)
+
+    def total(model, *where):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+    assert counts["Sessions"] == total(Session, Session.retracted.is_(False))
+    assert counts["Encounters"] == total(Encounter, Encounter.retracted.is_(False))
+    assert counts["Notes"] == total(FieldNote)
+    assert counts["Scans"] == total(ScanCount) + total(ScanCondition)
+
+
+def test_cells_are_typed(study, tmp_path):
+    book, _ = workbook(study, tmp_path, full=True)
+    session = records(book, "Sessions")[0]
+    assert isinstance(session["session_id"], int)
+    assert isinstance(session["start"], datetime) and isinstance(session["end"], datetime)
+    assert session["end"] > session["start"]
+    assert isinstance(session["scans"], int) and isinstance(session["minutes"], int | float)
+    scan = records(book, "Scans")[0]
+    assert isinstance(scan["count"], int) and isinstance(scan["time"], datetime)
+    assert book["Sessions"]["G2"].number_format == "yyyy-mm-dd hh:mm"
+    encounter = records(book, "Encounters")[0]
+    assert encounter["flag_across_ages"] in (0, 1)
+    assert encounter["note"] is None or isinstance(encounter["note"], str), "empty stays empty"
+
+
+def test_times_are_local_time(study, tmp_path):
+    book, _ = workbook(study, tmp_path)
+    stored = db.session.scalar(sa.select(Session).order_by(Session.started_at))
+    first = records(book, "Sessions")[0]
+    from zoneinfo import ZoneInfo
+
+    local = stored.started_at.astimezone(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
+    assert first["start"] == local.replace(microsecond=local.microsecond // 1000 * 1000)
+
+
+def test_observers_appear_by_code_never_by_name(study, tmp_path):
+    book, _ = workbook(study, tmp_path)
+    text = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row)
+    for name in ("Fatima", "Bram", "fieldworker", "Lieke"):
+        assert name not in text
+    assert {r["observer"] for r in records(book, "Encounters")} == {"W01", "W02"}
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"), [("nl", "groet"), ("en", "greeting"), ("codes", "greeting")]
+)
+def test_labels_in_dutch_english_or_codes(study, tmp_path, labels, expected):
+    book, _ = workbook(study, tmp_path, labels=labels)
+    types = {r["encounter_type"] for r in records(book, "Encounters")}
+    assert expected in types
+    relation = {r["relation"] for r in records(book, "Encounters")}
+    assert {"nl": "onbekenden", "en": "strangers", "codes": "strangers"}[labels] in relation
+
+
+def test_filters_by_site_period_observer_and_review(study, tmp_path):
+    park = db.session.scalar(sa.select(Site).filter_by(name="Wijkpark Cromvliet"))
+    book, _ = workbook(study, tmp_path, sites=[park.id])
+    assert {r["site"] for r in records(book, "Sessions")} == {"Wijkpark Cromvliet"}
+    assert {r["site"] for r in records(book, "Encounters")} == {"Wijkpark Cromvliet"}
+    first = min(r["start"] for r in records(book, "Sessions"))
+    book, _ = workbook(study, tmp_path, date_from=first.date(), date_to=first.date())
+    assert {r["start"].date() for r in records(book, "Sessions")} == {first.date()}
+    fieldworker = db.session.scalar(sa.text("SELECT id FROM users WHERE username='fieldworker'"))
+    book, _ = workbook(study, tmp_path, observers=[fieldworker])
+    assert {r["observer"] for r in records(book, "Sessions")} == {"W01"}
+    book, _ = workbook(study, tmp_path, review_states=["approved"], labels="codes")
+    assert {r["review"] for r in records(book, "Sessions")} == {"approved"}
+    book, counts = workbook(study, tmp_path, date_from=date(2000, 1, 1), date_to=date(2000, 1, 2))
+    assert counts["Sessions"] == counts["Encounters"] == 0
+    assert book.sheetnames == SHEETS
+
+
+FORMULAS = [
+    "=SUM(A1:A9)",
+    "+31 6 1234",
+    "-rustig begin",
+    "@werk",
+    "\tingesprongen",
+    '=HYPERLINK("http://x")',
+]
+
+
+def note_records(study, texts: list[str]) -> None:
+    """Field notes with the given texts in a new session of the demo fieldworker."""
+    import uuid
+
+    user = db.session.scalar(sa.text("SELECT id FROM users WHERE username='fieldworker'"))
+    from observations.models import User
+
+    owner = db.session.get(User, user)
+    site = db.session.scalar(sa.select(Site).filter_by(name="Nieuwe Bibliotheek Almere"))
+    session = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "session",
+        "study": "demo",
+        "site": site.id,
+        "zones": [site.zones[0].id],
+        "started_at": "2026-05-01T10:00:00+02:00",
+        "ended_at": "2026-05-01T11:00:00+02:00",
+    }
+    notes = [
+        {
+            "uuid": str(uuid.uuid4()),
+            "kind": "note",
+            "session": session["uuid"],
+            "written_at": "2026-05-01T10:30:00+02:00",
+            "text": text,
+        }
+        for text in texts
+    ]
+    results = sync_records(owner, [session, *notes])
+    assert {r["status"] for r in results} == {"created"}, results
+
+
+def test_formula_like_text_stays_text(study, tmp_path):
+    note_records(study, FORMULAS)
+    book, _ = workbook(study, tmp_path, full=True)
+    texts = [r["text"] for r in records(book, "Notes")]
+    for formula in FORMULAS:
+        assert formula.strip() in texts or formula in texts
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate}: {cell.value}"
+
+
+def test_no_formula_in_the_raw_file(study, tmp_path):
+    note_records(study, FORMULAS)
+    path = tmp_path / "raw.xlsx"
+    export(study, ExportOptions(), str(path))
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name), name
+
+
+def test_a_full_sheet_continues_on_numbered_sheets(study, tmp_path):
+    book, counts = workbook(study, tmp_path, row_limit=500)
+    scans = [n for n in book.sheetnames if n.startswith("Scans")]
+    assert scans[:3] == ["Scans", "Scans 2", "Scans 3"]
+    sizes = [sum(1 for _ in book[n].iter_rows(min_row=2)) for n in scans]
+    assert all(size == 500 for size in sizes[:-1]) and 0 < sizes[-1] <= 500
+    assert sum(sizes) == db.session.scalar(
+        sa.select(sa.func.count()).select_from(ScanCount)
+    ) + db.session.scalar(sa.select(sa.func.count()).select_from(ScanCondition))
+    assert about_counts(book) == counts
+    order = book.sheetnames
+    assert order.index("Scans 2") == order.index("Scans") + 1, "continuations follow"
+    assert next(book[scans[-1]].iter_rows(values_only=True))[0] == "session_id", "header"
+
+
+def test_summary_has_tables_and_native_charts(study, tmp_path):
+    book, _ = workbook(study, tmp_path, full=True)
+    summary = book["Summary"]
+    assert len(summary._charts) >= 2
+    values = [row for row in summary.iter_rows(values_only=True) if any(row)]
+    sites = {row[0] for row in values}
+    assert {"Nieuwe Bibliotheek Almere", "Wijkpark Cromvliet"} <= sites
+    overview = next(i for i, r in enumerate(values) if r[0] == "Locatie")
+    first_site = values[overview + 1]
+    assert isinstance(first_site[1], int) and first_site[4] > 0, "encounters per hour"

@@ -1,0 +1,91 @@
+"""The `export` and `import-pldp` commands."""
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from observations import demo
+from observations.extensions import db
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_export_writes_the_workbook(app, runner, tmp_path):
+    with app.app_context():
+        demo.create_demo(password="correct-horse-battery")
+        db.session.commit()
+    out = tmp_path / "demo.xlsx"
+    result = runner.invoke(
+        args=[
+            "export",
+            "demo",
+            "--out",
+            str(out),
+            "--labels",
+            "en",
+            "--site",
+            "Wijkpark Cromvliet",
+            "--from",
+            "2000-01-01",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Encounters" in result.output
+    sites = {
+        row[2]
+        for row in load_workbook(out, read_only=True)["Sessions"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert sites == {"Wijkpark Cromvliet"}
+
+
+def test_export_explains_bad_input(app, runner, tmp_path):
+    with app.app_context():
+        demo.create_demo(password="correct-horse-battery")
+        db.session.commit()
+    out = str(tmp_path / "x.xlsx")
+    cases = [
+        (["export", "nope", "--out", out], "Er is geen studie met de korte naam nope."),
+        (["export", "demo", "--out", out, "--site", "Vondelpark"], "Onbekende locatie Vondelpark"),
+        (["export", "demo", "--out", out, "--from", "1-5-2026"], "verwacht een datum"),
+        (
+            ["export", "demo", "--out", out, "--from", "2026-05-02", "--to", "2026-05-01"],
+            "--from ligt na --to.",
+        ),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=args)
+        assert result.exit_code == 2 and message in result.output, (args, result.output)
+    assert not Path(out).exists()
+
+
+def test_import_pldp_creates_the_study_and_reports(app, runner):
+    args = [
+        "import-pldp",
+        str(DATA / "seattle_2018_people_staying.csv"),
+        "--locations",
+        str(DATA / "seattle_2018_locations.csv"),
+        "--study",
+        "seattle",
+        "--timezone",
+        "America/Los_Angeles",
+    ]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "rows read: 6537; imported: 6537; rejected: 0" in result.output
+    assert "surveys → sessions: created 864" in result.output
+    again = runner.invoke(args=args)
+    assert "surveys → sessions: duplicate 864" in again.output
+
+
+def test_import_pldp_explains_bad_input(runner, tmp_path):
+    table = str(DATA / "seattle_2018_people_staying.csv")
+    bad = runner.invoke(args=["import-pldp", table, "--study", "Bad Slug!"])
+    assert bad.exit_code == 2 and "Een korte naam heeft 2 tot 40 tekens" in bad.output
+    zone = runner.invoke(args=["import-pldp", table, "--study", "s", "--timezone", "Mars/Olympus"])
+    assert zone.exit_code == 2
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    result = runner.invoke(args=["import-pldp", str(binary), "--study", "binair"])
+    assert result.exit_code == 2 and "geen UTF-8" in result.output

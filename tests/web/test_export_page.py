@@ -1,0 +1,197 @@
+"""The export page: roles, filters, presets, background jobs and their failures."""
+
+import io
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from observations import demo
+from observations.extensions import db
+from observations.models import ExportJob, ExportPreset, Site
+from tests.conftest import AuthActions, csrf_token
+
+PAGE = "/studies/demo/research/export"
+
+
+@pytest.fixture
+def lead(app, client):
+    """The demo study with its research lead logged in."""
+    with app.app_context():
+        demo.create_demo(password="correct-horse-battery")
+        db.session.commit()
+    AuthActions(client).login("lead", "correct-horse-battery")
+    return client
+
+
+def post(client, **data):
+    """Submit the export form; a file answer is read and closed at once."""
+    token = csrf_token(client.get(PAGE).get_data(as_text=True))
+    response = client.post(
+        PAGE, data={"csrf_token": token, "format": "xlsx", "labels": "nl", **data}
+    )
+    response.get_data()
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [("lead", 200), ("coordinator", 200), ("fieldworker", 403)]
+)
+def test_who_may_export(app, client, username, status):
+    with app.app_context():
+        demo.create_demo(password="correct-horse-battery")
+        db.session.commit()
+    AuthActions(client).login(username, "correct-horse-battery")
+    assert client.get(PAGE).status_code == status
+    if status == 403:
+        token = csrf_token(client.get("/account").get_data(as_text=True))
+        refused = client.post(PAGE, data={"csrf_token": token, "export": "1"})
+        assert refused.status_code == 403
+
+
+def test_small_export_downloads_at_once(lead):
+    response = post(lead, export="Exporteren", labels="en")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert re.search(r"terloops-demo-\d{8}-\d{6}\.xlsx", response.headers["Content-Disposition"])
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert "Encounters" in book.sheetnames
+    page = lead.get(PAGE).get_data(as_text=True)
+    assert "Lieke (onderzoeksleider)" in page and "Downloaden" in page
+
+
+def test_the_form_filters_the_export(app, lead):
+    with app.app_context():
+        park = db.session.scalar(sa.select(Site).filter_by(name="Wijkpark Cromvliet")).id
+    response = post(lead, export="1", sites=str(park), format="csv")
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        sessions = archive.read("Sessions.csv").decode("utf-8-sig").splitlines()[1:]
+    assert sessions and all("Wijkpark Cromvliet" in line for line in sessions)
+
+
+def test_bad_period_is_explained_and_settings_kept(lead):
+    response = post(lead, export="1", date_from="2026-05-10", date_to="2026-05-01", labels="en")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "De einddatum ligt vóór de begindatum." in page
+    assert (
+        'value="en" checked' in page
+        or 'checked value="en"' in page
+        or re.search(r'<input[^>]*checked[^>]*value="en"|<input[^>]*value="en"[^>]*checked', page)
+    )
+
+
+def test_presets_save_apply_and_delete(app, lead):
+    assert "Geef de voorinstelling een naam." in post(
+        lead, save_preset="1", preset_name=""
+    ).get_data(as_text=True)
+    response = post(
+        lead,
+        save_preset="1",
+        preset_name="Alleen goedgekeurd",
+        labels="codes",
+        review_states="approved",
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        preset = db.session.scalar(sa.select(ExportPreset))
+        assert preset.settings["review_states"] == ["approved"]
+    page = lead.get(response.location).get_data(as_text=True)
+    assert re.search(
+        r'<input[^>]*checked[^>]*value="approved"|<input[^>]*value="approved"'
+        r"[^>]*checked",
+        page,
+    )
+    assert "Alleen goedgekeurd" in page
+    token = csrf_token(page)
+    lead.post(f"/studies/demo/research/presets/{preset.id}/delete", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.scalar(sa.select(ExportPreset)) is None
+
+
+def test_someone_elses_preset_is_not_found(app, lead):
+    with app.app_context():
+        other = db.session.scalar(sa.text("SELECT id FROM users WHERE username='coordinator'"))
+        study = db.session.scalar(sa.text("SELECT id FROM studies WHERE slug='demo'"))
+        db.session.add(ExportPreset(study_id=study, user_id=other, name="x", settings={}))
+        db.session.commit()
+        preset = db.session.scalar(sa.select(ExportPreset)).id
+    assert lead.get(f"{PAGE}?preset={preset}").status_code == 404
+
+
+def wait_for(client, status_url: str, seconds: float = 60) -> dict:
+    """Poll a job's status until it finishes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = client.get(status_url).get_json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.2)
+    raise AssertionError("the export did not finish")
+
+
+def test_large_export_runs_in_the_background_with_progress(app, lead):
+    app.config["EXPORT_INLINE_ROWS"] = 0
+    response = post(lead, export="1")
+    assert response.status_code == 302
+    job_id = int(re.search(r"job=(\d+)", response.location).group(1))
+    page = lead.get(response.location).get_data(as_text=True)
+    assert "loopt op de achtergrond" in page
+    status_url = f"/studies/demo/research/export/jobs/{job_id}"
+    state = wait_for(lead, status_url)
+    assert state["status"] == "done" and state["progress"] == 100
+    download = lead.get(state["download"])
+    download.get_data()
+    download.close()
+    assert download.status_code == 200
+    assert load_workbook(io.BytesIO(download.data), read_only=True).sheetnames[0] == "About"
+    with app.app_context():
+        job = db.session.get(ExportJob, job_id)
+        assert job.row_counts["Encounters"] > 0 and job.size_bytes == len(download.data)
+
+
+def test_a_failing_export_shows_why(app, lead, monkeypatch):
+    from observations.export import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("schijf vol")
+
+    monkeypatch.setattr(jobs, "export", broken)
+    app.config["EXPORT_INLINE_ROWS"] = 0
+    response = post(lead, export="1")
+    job_id = int(re.search(r"job=(\d+)", response.location).group(1))
+    state = wait_for(lead, f"/studies/demo/research/export/jobs/{job_id}")
+    assert state["status"] == "failed" and "schijf vol" in state["error"]
+    page = lead.get(PAGE).get_data(as_text=True)
+    assert "De export is mislukt: schijf vol" in page
+    assert lead.get(f"/studies/demo/research/export/jobs/{job_id}/download").status_code == 404
+
+
+def test_a_small_export_that_fails_says_so(app, lead, monkeypatch):
+    from observations.export import jobs
+
+    monkeypatch.setattr(jobs, "export", lambda *a, **k: (_ for _ in ()).throw(OSError("kapot")))
+    response = post(lead, export="1")
+    assert response.status_code == 302
+    assert "De export is mislukt: kapot" in lead.get(response.location).get_data(as_text=True)
+
+
+def test_jobs_of_another_study_are_not_found(app, lead):
+    from observations import studies
+
+    with app.app_context():
+        other = studies.create_study("Ander", "ander")
+        user = db.session.scalar(sa.text("SELECT id FROM users WHERE username='lead'"))
+        job = ExportJob(
+            study_id=other.id, user_id=user, format="xlsx", status="done", file_name="x.xlsx"
+        )
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    assert lead.get(f"/studies/demo/research/export/jobs/{job_id}").status_code == 404
+    assert lead.get(f"/studies/demo/research/export/jobs/{job_id}/download").status_code == 404
