@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,8 +16,15 @@ from .validation import Invalid, collect
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
-# Compared against when the username is unknown, so a miss takes as long as a hit.
-_DUMMY_HASH = generate_password_hash("terloops-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the username is unknown, so a miss takes as long as a hit.
+
+    Made on first use: scrypt briefly takes 32 MB, which no process should pay at import.
+    """
+    return generate_password_hash("terloops-timing-equaliser")
 
 
 def normalise_username(username: str) -> str:
@@ -93,7 +101,7 @@ def authenticate(username: str, password: str) -> LoginResult:
     """Check a username and password; deactivated accounts are refused."""
     user = db.session.scalar(select(User).filter_by(username=normalise_username(username)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return LoginResult(None, _("Unknown username or wrong password."))
     if not user.check_password(password or ""):
         return LoginResult(None, _("Unknown username or wrong password."))

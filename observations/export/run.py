@@ -23,10 +23,10 @@ def _sheets(data: StudyData) -> list[tuple[str, tuple]]:
     return [
         ("Codebook", data.codebook_sheet()),
         ("Sites", data.sites_sheet()),
-        ("Sessions", data.sessions_sheet()),
-        ("Scans", data.scans_sheet()),
-        ("Encounters", data.encounters_sheet()),
-        ("Notes", data.notes_sheet()),
+        ("Sessions", data.versioned(data.sessions_sheet())),
+        ("Scans", data.versioned(data.scans_sheet())),
+        ("Encounters", data.versioned(data.encounters_sheet())),
+        ("Notes", data.versioned(data.notes_sheet())),
     ]
 
 
@@ -55,7 +55,7 @@ def about(data: StudyData, counts: dict[str, int], generated: datetime) -> list[
             (_("Period"), period if options.date_from or options.date_to else everything),
             (_("Observers"), ", ".join(codes) or everything),
             (_("Review states"), ", ".join(states) or everything),
-            (_("Codebook versions"), ", ".join(map(str, data.codebook_versions())) or "–"),
+            (_("Codebook versions"), ", ".join(map(str, data.versions)) or "–"),
             (_("Observers appear by pseudonymous code; age and gender as perceived."), None),
             (_("Scans: people per category and code; a condition counts 1 when present."), None),
             ("", None),
@@ -65,9 +65,16 @@ def about(data: StudyData, counts: dict[str, int], generated: datetime) -> list[
 
 
 def export(
-    study: Study, options: ExportOptions, path: str, progress: Callable[[float], None] | None = None
+    study: Study,
+    options: ExportOptions,
+    path: str,
+    progress: Callable[[float], None] | None = None,
+    cells: dict | None = None,
 ) -> dict[str, int]:
-    """Write the export to `path`; return the number of data rows per sheet."""
+    """Write the export to `path`; return the number of data rows per sheet.
+
+    A dictionary passed as `cells` receives the number of cells written per sheet and kind.
+    """
     data = StudyData(study, options)
     total = max(data.estimated_rows(), 1)
     done = 0
@@ -105,4 +112,6 @@ def export(
     summary_sheet(book, summary_tables(data))
     book.pairs(about_sheet, iter(about(data, book.counts, generated)))
     book.close()
+    if cells is not None:
+        cells.update(book.cells)
     return book.counts

@@ -7,7 +7,7 @@ large the study; names, labels and observer codes come from small look-up tables
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from heapq import merge
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,11 @@ from .words import words
 BATCH = 5000
 
 
+def raw_time(column):
+    """A time column read without its type's conversion (the export converts it faster)."""
+    return sa.type_coerce(column, sa.DateTime())
+
+
 @dataclass
 class Column:
     """A column of a sheet: its header, the kind of value, and a width for Excel."""
@@ -57,6 +62,8 @@ class StudyData:
         self.study = study
         self.options = options
         self.zone_info = ZoneInfo(study.timezone)
+        self._hour: tuple | None = None
+        self._offset = timedelta(0)
         self.categories = codebook.categories(study)
         self.flag_codes = [
             c.code for cat in self.categories if cat.key == "flags" for c in cat.codes
@@ -77,6 +84,18 @@ class StudyData:
             ).all()
         )
         self.sessions = self._load_sessions()
+        self.versions = self.codebook_versions()
+
+    def versioned(self, sheet: tuple[list[Column], Iterator[tuple]]):
+        """Keep a sheet's last column, codebook_version, only if versions differ.
+
+        With one version the column says nothing the About sheet does not, and costs a
+        cell in every row of a million-row export.
+        """
+        header, rows = sheet
+        if len(self.versions) > 1:
+            return header, rows
+        return header[:-1], (row[:-1] for row in rows)
 
     def _pick(self, item) -> str:
         """A code's text in the chosen labels: Dutch, English or the raw code."""
@@ -84,17 +103,41 @@ class StudyData:
             return item.code
         return item.label_en if self.options.labels == "en" else item.label_nl
 
+    def labels_of(self, category: str) -> dict[str, str]:
+        """{code: text} of one category (None maps to None)."""
+        return {code: text for (key, code), text in self._labels.items() if key == category}
+
+    def where(self) -> dict[int, tuple[str, str | None]]:
+        """{session id: (site name, observer code)} for the covered sessions."""
+        return {
+            sid: (self.sites[s.site_id].name, self.observers.get(s.fieldworker_id))
+            for sid, s in self.sessions.items()
+        }
+
     def label(self, category: str, code: str | None) -> str | None:
         """The text of a code (an unknown code stays as it is)."""
         if code is None:
             return None
         return self._labels.get((category, code), code)
 
-    def local(self, moment: datetime | None) -> datetime | None:
-        """A stored UTC time as a naive local time, which is what spreadsheets show."""
+    def local(self, moment: datetime | str | None) -> datetime | None:
+        """A stored UTC time as a naive local time, which is what spreadsheets show.
+
+        Takes aware times, or naive ones in UTC, or SQLite's text for them (as the hot
+        streams read them). The offset of the last UTC hour is remembered: rows come in
+        time order within a session, and time-zone transitions fall on whole hours.
+        """
         if moment is None:
             return None
-        return moment.astimezone(self.zone_info).replace(tzinfo=None)
+        if moment.__class__ is str:
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is not None:
+            moment = (moment - moment.utcoffset()).replace(tzinfo=None)
+        hour = (moment.year, moment.month, moment.day, moment.hour)
+        if hour != self._hour:
+            self._hour = hour
+            self._offset = moment.replace(tzinfo=UTC).astimezone(self.zone_info).utcoffset()
+        return moment + self._offset
 
     def session_filter(self) -> sa.Select:
         """The ids of the sessions this export covers."""
@@ -143,6 +186,28 @@ class StudyData:
     def _stream(self, query: sa.Select) -> Iterator[sa.Row]:
         """Rows of a large query, fetched a batch at a time."""
         return db.session.execute(query, execution_options={"yield_per": BATCH})
+
+    def _raw(self, query: sa.Select) -> Iterator[tuple]:
+        """The DB-API's own tuples of a large query, a batch at a time.
+
+        For the million-row sheets: SQLAlchemy builds the query and opens the (server-side)
+        cursor; skipping its Row objects saves a third of the reading time. Values come as
+        the driver gives them (SQLite: times as text, flags as 0/1).
+        """
+        connection = db.session.connection()
+        result = connection.execute(query, execution_options={"yield_per": BATCH})
+        try:
+            # Opening a streaming result buffers its first row; take that one through
+            # SQLAlchemy (values converted, which the callers accept), the rest raw.
+            first = result.fetchmany(1)
+            if not first:
+                return
+            yield tuple(first[0])
+            cursor = result.cursor
+            while rows := cursor.fetchmany(BATCH):
+                yield from rows
+        finally:
+            result.close()
 
     def _many(self, table, owner: str, value: str) -> dict[int, list]:
         """{session id: [values]} of a session's child table, for the covered sessions."""
@@ -337,12 +402,12 @@ class StudyData:
             ("codebook_version", "int", 10),
         )
         live = sa.and_(Scan.session_id.in_(self.session_filter()), Scan.retracted.is_(False))
-        counts = self._stream(
+        counts = self._raw(
             sa.select(
                 Scan.id,
                 Scan.session_id,
                 Scan.zone_id,
-                Scan.observed_at,
+                raw_time(Scan.observed_at),
                 Scan.codebook_version,
                 ScanCount.category,
                 ScanCount.code,
@@ -352,12 +417,12 @@ class StudyData:
             .where(live)
             .order_by(ScanCount.scan_id, ScanCount.category, ScanCount.code)
         )
-        conditions = self._stream(
+        conditions = self._raw(
             sa.select(
                 Scan.id,
                 Scan.session_id,
                 Scan.zone_id,
-                Scan.observed_at,
+                raw_time(Scan.observed_at),
                 Scan.codebook_version,
                 sa.literal("conditions"),
                 ScanCondition.code,
@@ -369,22 +434,22 @@ class StudyData:
         )
 
         def rows():
-            sessions, zones, label, local = self.sessions, self.zones, self.label, self.local
-            site_name = {sid: site.name for sid, site in self.sites.items()}
-            zone_name = {zid: zone.name for zid, zone in zones.items()}
+            # Hot loop: names are bound to locals, per-session facts looked up once.
+            where, local, labels = self.where(), self.local, self._labels
+            zone_name = {zid: zone.name for zid, zone in self.zones.items()}
             for scan_id, session_id, zone_id, at, version, category, code, n in merge(
                 counts, conditions, key=lambda row: (row[0], row[5], row[6])
             ):
-                session = sessions[session_id]
+                site, observer = where[session_id]
                 yield (
                     session_id,
                     scan_id,
-                    site_name[session.site_id],
+                    site,
                     zone_name.get(zone_id),
-                    self.observers.get(session.fieldworker_id),
+                    observer,
                     local(at),
                     category,
-                    label(category, code),
+                    labels.get((category, code), code),
                     n,
                     version,
                 )
@@ -396,7 +461,6 @@ class StudyData:
         flag_columns = [(f"flag_{code}", "int", 12) for code in self.flag_codes]
         header = columns(
             ("session_id", "int", 10),
-            ("encounter_id", "int", 12),
             ("site", "text", 28),
             ("zone", "text", 24),
             ("observer", "text", 9),
@@ -414,12 +478,12 @@ class StudyData:
             )
             for code in self.flag_codes
         ]
-        result = self._stream(
+        result = self._raw(
             sa.select(
                 Encounter.id,
                 Encounter.session_id,
                 Encounter.zone_id,
-                Encounter.occurred_at,
+                raw_time(Encounter.occurred_at),
                 Encounter.encounter_type,
                 Encounter.parties,
                 Encounter.relation,
@@ -432,27 +496,24 @@ class StudyData:
         )
 
         def rows():
-            sessions, label, local, observers = (
-                self.sessions,
-                self.label,
-                self.local,
-                self.observers,
+            # Hot loop: names are bound to locals, per-session facts looked up once.
+            where, local = self.where(), self.local
+            types, parties_of, relations = (
+                self.labels_of(key) for key in ("encounter_type", "parties", "relation")
             )
-            site_name = {sid: site.name for sid, site in self.sites.items()}
             zone_name = {zid: zone.name for zid, zone in self.zones.items()}
-            for eid, sid, zone_id, at, kind, parties, relation, note, version, *marks in result:
-                session = sessions[sid]
+            for _eid, sid, zone_id, at, kind, parties, relation, note, version, *marks in result:
+                site, observer = where[sid]
                 yield (
                     sid,
-                    eid,
-                    site_name[session.site_id],
+                    site,
                     zone_name.get(zone_id),
-                    observers.get(session.fieldworker_id),
+                    observer,
                     local(at),
-                    label("encounter_type", kind),
-                    label("parties", parties),
-                    label("relation", relation),
-                    *(int(bool(m)) for m in marks),
+                    types.get(kind, kind),
+                    parties_of.get(parties, parties),
+                    relations.get(relation, relation),
+                    *map(int, marks),
                     note or None,
                     version,
                 )
@@ -463,7 +524,6 @@ class StudyData:
         """One row per field note."""
         header = columns(
             ("session_id", "int", 10),
-            ("note_id", "int", 8),
             ("site", "text", 28),
             ("zone", "text", 24),
             ("observer", "text", 9),
@@ -476,7 +536,7 @@ class StudyData:
                 FieldNote.id,
                 FieldNote.session_id,
                 FieldNote.zone_id,
-                FieldNote.written_at,
+                raw_time(FieldNote.written_at),
                 FieldNote.text,
                 FieldNote.codebook_version,
             )
@@ -485,12 +545,11 @@ class StudyData:
         )
 
         def rows():
-            for nid, sid, zone_id, at, text, version in result:
+            for _nid, sid, zone_id, at, text, version in result:
                 session = self.sessions[sid]
                 zone = self.zones.get(zone_id)
                 yield (
                     sid,
-                    nid,
                     self.sites[session.site_id].name,
                     zone.name if zone else None,
                     self.observers.get(session.fieldworker_id),

@@ -38,6 +38,8 @@ class Workbook:
         self.percent = self.book.add_format({"num_format": "0.0%"})
         self.bold = self.book.add_format({"bold": True})
         self.counts: dict[str, int] = {}
+        # Cells written per sheet and kind (the export benchmark's floor writes as many).
+        self.cells: dict[str, dict[str, int]] = {}
 
     def add_sheet(self, name: str):
         """A new, empty worksheet."""
@@ -67,6 +69,7 @@ class Workbook:
         times = [i for i, c in enumerate(columns) if c.kind == "datetime"]
         width, limit, datetime_format = len(columns), self.row_limit, self.datetime
         part, sheet_name, written = 1, name, 0
+        texts = figures = moments = 0
         sheet = self._start(name, columns)
         put_text, put_number, put_time = (
             sheet.write_string,
@@ -90,18 +93,22 @@ class Workbook:
                 value = row[i]
                 if value is not None:
                     put_text(written, i, value)
+                    texts += 1
             for i in numbers:
                 value = row[i]
                 if value is not None:
                     put_number(written, i, value)
+                    figures += 1
             for i in times:
                 value = row[i]
                 if value is not None:
                     put_time(written, i, value, datetime_format)
+                    moments += 1
             if not written % 10000:
                 self.progress(10000)
         self.progress(written % 10000)
         self._finish(sheet, sheet_name, written, width)
+        self.cells[name] = {"text": texts, "number": figures, "datetime": moments}
 
     def pairs(self, sheet, pairs: Iterator[tuple[str, object]], start: int = 0) -> int:
         """Write label–value lines (the About sheet); return the next free row."""
