@@ -28,16 +28,28 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PER_SESSION = 40
-SAMPLE_TEXTS = ["Nieuwe Bibliotheek Almere", "Kinderhoek", "W01", "kort praatje",
-                "bezoeker–bezoeker", "onbekenden"]
+SAMPLE_TEXTS = [
+    "Nieuwe Bibliotheek Almere",
+    "Kinderhoek",
+    "W01",
+    "kort praatje",
+    "bezoeker–bezoeker",
+    "onbekenden",
+]
 
 
 def app_for(url: str, instance: str):
     """The app on the benchmark's database."""
     from observations import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                       "INSTANCE_PATH": instance, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": instance,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
 
 
 def fill(url: str, instance: str, encounters: int) -> None:
@@ -48,15 +60,30 @@ def fill(url: str, instance: str, encounters: int) -> None:
     from observations import accounts, studies
     from observations.extensions import db
     from observations.models import (
-        Encounter, EncounterFlag, FieldNote, Scan, ScanCount, Session, Site, Zone, session_zones,
+        Encounter,
+        EncounterFlag,
+        FieldNote,
+        Scan,
+        ScanCount,
+        Session,
+        Site,
+        Zone,
+        session_zones,
     )
 
     app = fresh_app(url, instance)
     rng = random.Random(1)
     with app.app_context():
         study = studies.create_study("Export bench", "bench")
-        sites = [Site(study_id=study.id, name=f"Locatie {n}", kind="market",
-                      zones=[Zone(name=f"Zone {n}.{z}") for z in range(3)]) for n in range(5)]
+        sites = [
+            Site(
+                study_id=study.id,
+                name=f"Locatie {n}",
+                kind="market",
+                zones=[Zone(name=f"Zone {n}.{z}") for z in range(3)],
+            )
+            for n in range(5)
+        ]
         db.session.add_all(sites)
         observers = [accounts.create_user(f"veldwerker{n}", "bench-password-1") for n in range(4)]
         for user in observers:
@@ -66,10 +93,18 @@ def fill(url: str, instance: str, encounters: int) -> None:
             "encounter_type": ["eye_contact", "greeting", "short_chat", "conversation", "help"],
             "parties": ["visitor_visitor", "visitor_staff", "visitor_trader"],
             "relation": ["strangers", "recognised", "acquaintances"],
-            "scan": [("age", "25-64"), ("age", "65+"), ("age", "0-14"), ("gender", "man"),
-                     ("gender", "woman"), ("activity", "conversing"),
-                     ("activity", "buying_selling"), ("posture", "standing"),
-                     ("company", "pair"), ("role", "visitor")],
+            "scan": [
+                ("age", "25-64"),
+                ("age", "65+"),
+                ("age", "0-14"),
+                ("gender", "man"),
+                ("gender", "woman"),
+                ("activity", "conversing"),
+                ("activity", "buying_selling"),
+                ("posture", "standing"),
+                ("company", "pair"),
+                ("role", "visitor"),
+            ],
         }
         start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
         now = datetime.now(UTC)
@@ -77,62 +112,110 @@ def fill(url: str, instance: str, encounters: int) -> None:
         next_ids = {"session": 1, "scan": 1, "encounter": 1, "note": 1}
         for first in range(0, n_sessions, 1000):
             batch = range(first, min(first + 1000, n_sessions))
-            rows = {"sessions": [], "zones": [], "scans": [], "counts": [], "encounters": [],
-                    "flags": [], "notes": []}
+            rows = {
+                "sessions": [],
+                "zones": [],
+                "scans": [],
+                "counts": [],
+                "encounters": [],
+                "flags": [],
+                "notes": [],
+            }
             for number in batch:
                 site = sites[number % 5]
                 began = start + timedelta(hours=6 * number)
                 session_id = next_ids["session"]
                 next_ids["session"] += 1
-                common = {"study_id": study.id, "revision": 1, "received_at": now,
-                          "codebook_version": 1, "retracted": False}
-                rows["sessions"].append({
-                    **common, "id": session_id, "uuid": str(uuid.uuid4()), "site_id": site.id,
-                    "fieldworker_id": observers[number % 4].id, "started_at": began,
-                    "ended_at": began + timedelta(minutes=90), "crowding": "busy",
-                    "programme": "none", "review_state": "approved"})
+                common = {
+                    "study_id": study.id,
+                    "revision": 1,
+                    "received_at": now,
+                    "codebook_version": 1,
+                    "retracted": False,
+                }
+                rows["sessions"].append(
+                    {
+                        **common,
+                        "id": session_id,
+                        "uuid": str(uuid.uuid4()),
+                        "site_id": site.id,
+                        "fieldworker_id": observers[number % 4].id,
+                        "started_at": began,
+                        "ended_at": began + timedelta(minutes=90),
+                        "crowding": "busy",
+                        "programme": "none",
+                        "review_state": "approved",
+                    }
+                )
                 rows["zones"] += [{"session_id": session_id, "zone_id": z.id} for z in site.zones]
                 for scan in range(2):
                     scan_id = next_ids["scan"]
                     next_ids["scan"] += 1
-                    rows["scans"].append({**common, "id": scan_id, "uuid": str(uuid.uuid4()),
-                                          "session_id": session_id,
-                                          "zone_id": site.zones[scan].id,
-                                          "observed_at": began + timedelta(minutes=10 + scan)})
-                    rows["counts"] += [{"scan_id": scan_id, "category": c, "code": x,
-                                        "count": rng.randint(1, 30)} for c, x in codes["scan"]]
+                    rows["scans"].append(
+                        {
+                            **common,
+                            "id": scan_id,
+                            "uuid": str(uuid.uuid4()),
+                            "session_id": session_id,
+                            "zone_id": site.zones[scan].id,
+                            "observed_at": began + timedelta(minutes=10 + scan),
+                        }
+                    )
+                    rows["counts"] += [
+                        {"scan_id": scan_id, "category": c, "code": x, "count": rng.randint(1, 30)}
+                        for c, x in codes["scan"]
+                    ]
                 for minute in range(PER_SESSION):
                     encounter_id = next_ids["encounter"]
                     next_ids["encounter"] += 1
-                    rows["encounters"].append({
-                        **common, "id": encounter_id, "uuid": str(uuid.uuid4()),
-                        "session_id": session_id, "zone_id": rng.choice(site.zones).id,
-                        "occurred_at": began + timedelta(minutes=minute * 2),
-                        "encounter_type": rng.choice(codes["encounter_type"]),
-                        "parties": rng.choice(codes["parties"]),
-                        "relation": rng.choice(codes["relation"]),
-                        "note": "over het weer" if minute % 10 == 0 else ""})
+                    rows["encounters"].append(
+                        {
+                            **common,
+                            "id": encounter_id,
+                            "uuid": str(uuid.uuid4()),
+                            "session_id": session_id,
+                            "zone_id": rng.choice(site.zones).id,
+                            "occurred_at": began + timedelta(minutes=minute * 2),
+                            "encounter_type": rng.choice(codes["encounter_type"]),
+                            "parties": rng.choice(codes["parties"]),
+                            "relation": rng.choice(codes["relation"]),
+                            "note": "over het weer" if minute % 10 == 0 else "",
+                        }
+                    )
                     if minute % 4 == 0:
-                        rows["flags"].append({"encounter_id": encounter_id,
-                                              "code": "across_ages"})
-                rows["notes"].append({**common, "id": next_ids["note"], "uuid": str(uuid.uuid4()),
-                                      "session_id": session_id, "written_at": began,
-                                      "text": "Veel vaste klanten bij de groentekraam."})
+                        rows["flags"].append({"encounter_id": encounter_id, "code": "across_ages"})
+                rows["notes"].append(
+                    {
+                        **common,
+                        "id": next_ids["note"],
+                        "uuid": str(uuid.uuid4()),
+                        "session_id": session_id,
+                        "written_at": began,
+                        "text": "Veel vaste klanten bij de groentekraam.",
+                    }
+                )
                 next_ids["note"] += 1
             with db.engine.begin() as connection:
-                for table, key in ((Session.__table__, "sessions"), (session_zones, "zones"),
-                                   (Scan.__table__, "scans"), (ScanCount.__table__, "counts"),
-                                   (Encounter.__table__, "encounters"),
-                                   (EncounterFlag.__table__, "flags"),
-                                   (FieldNote.__table__, "notes")):
+                for table, key in (
+                    (Session.__table__, "sessions"),
+                    (session_zones, "zones"),
+                    (Scan.__table__, "scans"),
+                    (ScanCount.__table__, "counts"),
+                    (Encounter.__table__, "encounters"),
+                    (EncounterFlag.__table__, "flags"),
+                    (FieldNote.__table__, "notes"),
+                ):
                     if rows[key]:
                         connection.execute(sa.insert(table), rows[key])
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
                 for table in ("sessions", "scans", "encounters", "field_notes"):
-                    connection.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"))
+                    connection.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
                 connection.execute(sa.text("ANALYZE"))
 
 
@@ -158,8 +241,11 @@ def child_export(url: str, instance: str, out: str) -> None:
         started = time.perf_counter()
         counts = export(study, ExportOptions(), out, cells=cells)
         seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rows": counts,
-                      "cells": cells}))
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rows": counts, "cells": cells}
+        )
+    )
 
 
 def child_floor(plan: str, out: str) -> None:
@@ -168,8 +254,15 @@ def child_floor(plan: str, out: str) -> None:
 
     cells = json.loads(plan)
     started = time.perf_counter()
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
-                                     "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     moment = datetime(2026, 5, 1, 14, 5)
     for name, kinds in cells.items():
@@ -195,8 +288,9 @@ def child_floor(plan: str, out: str) -> None:
 
 def run_child(*args: str) -> dict:
     """Run this script as a child process and read its JSON answer."""
-    output = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
-                            text=True, cwd=ROOT).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -225,8 +319,10 @@ def main() -> None:
     cells = sum(sum(k.values()) for k in result["cells"].values())
     print(f"export: {result['rows']} rows, {cells} cells, {size:.0f} MB file")
     seconds, peak, floor_seconds = result["seconds"], result["peak_rss_mb"], floor["seconds"]
-    print(f"rows={args.rows} seconds={seconds:.1f} peak_rss_mb={peak:.0f} "
-          f"floor_seconds={floor_seconds:.1f} ratio={seconds / floor_seconds:.2f}")
+    print(
+        f"rows={args.rows} seconds={seconds:.1f} peak_rss_mb={peak:.0f} "
+        f"floor_seconds={floor_seconds:.1f} ratio={seconds / floor_seconds:.2f}"
+    )
 
 
 if __name__ == "__main__":
