@@ -41,9 +41,9 @@ class CsvZip:
         """Write one sheet as a CSV file."""
         text, writer = self._member(name)
         writer.writerow([column.header for column in columns])
-        written = 0
+        written, width = 0, len(columns)
         for row in rows:
-            writer.writerow([cell(value) for value in row])
+            writer.writerow([cell(value) for value in row[:width]])
             written += 1
             if not written % 10000:
                 self.progress(10000)

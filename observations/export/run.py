@@ -103,6 +103,7 @@ def export(
         book.lines("About", about(data, book.counts, generated))
         book.close()
         return book.counts
+    data.stamp = data.excel_time  # the fast way to a datetime cell
     book = Workbook(path, options.row_limit, advance)
     about_sheet = book.add_sheet("About")
     about_sheet.set_column(0, 0, 44)

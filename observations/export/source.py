@@ -34,6 +34,9 @@ from .options import ExportOptions
 from .words import words
 
 BATCH = 5000
+# Day 0 of Excel's serial dates (as counted for every date after 1 March 1900).
+EXCEL_EPOCH = datetime(1899, 12, 30)
+ONE_DAY = timedelta(days=1)
 
 
 def raw_time(column):
@@ -64,6 +67,10 @@ class StudyData:
         self.zone_info = ZoneInfo(study.timezone)
         self._hour: tuple | None = None
         self._offset = timedelta(0)
+        self._serial_hour = ""
+        self._serial_base = 0.0
+        # How the sheets give times: local datetimes, or Excel serials for the workbook.
+        self.stamp = self.local
         self.categories = codebook.categories(study)
         self.flag_codes = [
             c.code for cat in self.categories if cat.key == "flags" for c in cat.codes
@@ -95,7 +102,8 @@ class StudyData:
         header, rows = sheet
         if len(self.versions) > 1:
             return header, rows
-        return header[:-1], (row[:-1] for row in rows)
+        # Writers take as many values of a row as the header has columns.
+        return header[:-1], rows
 
     def _pick(self, item) -> str:
         """A code's text in the chosen labels: Dutch, English or the raw code."""
@@ -138,6 +146,22 @@ class StudyData:
             self._hour = hour
             self._offset = moment.replace(tzinfo=UTC).astimezone(self.zone_info).utcoffset()
         return moment + self._offset
+
+    def excel_time(self, moment: datetime | str | None) -> float | None:
+        """A stored UTC time as Excel's serial number of its local time (days since 1899-12-30).
+
+        It is what XlsxWriter's write_datetime computes, without a datetime per row:
+        SQLite's text `YYYY-MM-DD HH:MM:SS[.ffffff]` is split at the hour, and the serial of
+        the last local hour is remembered. Other values go through local().
+        """
+        if moment.__class__ is str and len(moment) in (19, 26) and moment[10] == " ":
+            hour = moment[:13]
+            if hour != self._serial_hour:
+                self._serial_hour = hour
+                self._serial_base = (self.local(hour + ":00:00") - EXCEL_EPOCH) / ONE_DAY
+            return self._serial_base + (int(moment[14:16]) * 60 + float(moment[17:])) / 86400
+        local = self.local(moment)
+        return None if local is None else (local - EXCEL_EPOCH) / ONE_DAY
 
     def session_filter(self) -> sa.Select:
         """The ids of the sessions this export covers."""
@@ -368,8 +392,8 @@ class StudyData:
                     ", ".join(self.zones[z].name for z in zones.get(s.id, []) if z in self.zones),
                     self.observers.get(s.fieldworker_id),
                     int(s.slot_id is not None),
-                    self.local(s.started_at),
-                    self.local(s.ended_at),
+                    self.stamp(s.started_at),
+                    self.stamp(s.ended_at),
                     round(minutes, 1) if minutes is not None else None,
                     ", ".join(self.label("weather", c) for c in weather.get(s.id, [])) or None,
                     s.temperature_c,
@@ -435,7 +459,7 @@ class StudyData:
 
         def rows():
             # Hot loop: names are bound to locals, per-session facts looked up once.
-            where, local, labels = self.where(), self.local, self._labels
+            where, stamp, labels = self.where(), self.stamp, self._labels
             zone_name = {zid: zone.name for zid, zone in self.zones.items()}
             for scan_id, session_id, zone_id, at, version, category, code, n in merge(
                 counts, conditions, key=lambda row: (row[0], row[5], row[6])
@@ -447,7 +471,7 @@ class StudyData:
                     site,
                     zone_name.get(zone_id),
                     observer,
-                    local(at),
+                    stamp(at),
                     category,
                     labels.get((category, code), code),
                     n,
@@ -497,7 +521,7 @@ class StudyData:
 
         def rows():
             # Hot loop: names are bound to locals, per-session facts looked up once.
-            where, local = self.where(), self.local
+            where, stamp = self.where(), self.stamp
             types, parties_of, relations = (
                 self.labels_of(key) for key in ("encounter_type", "parties", "relation")
             )
@@ -509,7 +533,7 @@ class StudyData:
                     site,
                     zone_name.get(zone_id),
                     observer,
-                    local(at),
+                    stamp(at),
                     types.get(kind, kind),
                     parties_of.get(parties, parties),
                     relations.get(relation, relation),
@@ -553,7 +577,7 @@ class StudyData:
                     self.sites[session.site_id].name,
                     zone.name if zone else None,
                     self.observers.get(session.fieldworker_id),
-                    self.local(at),
+                    self.stamp(at),
                     text,
                     version,
                 )

@@ -101,14 +101,21 @@ class Workbook:
                     figures += 1
             for i in times:
                 value = row[i]
-                if value is not None:
+                if value is None:
+                    continue
+                if value.__class__ is float:  # already Excel's serial (StudyData.excel_time)
+                    put_number(written, i, value, datetime_format)
+                else:
                     put_time(written, i, value, datetime_format)
-                    moments += 1
+                moments += 1
             if not written % 10000:
                 self.progress(10000)
         self.progress(written % 10000)
         self._finish(sheet, sheet_name, written, width)
-        self.cells[name] = {"text": texts, "number": figures, "datetime": moments}
+        self.cells[name] = {
+            "columns": width,
+            "kinds": {"text": texts, "number": figures, "datetime": moments},
+        }
 
     def pairs(self, sheet, pairs: Iterator[tuple[str, object]], start: int = 0) -> int:
         """Write label–value lines (the About sheet); return the next free row."""

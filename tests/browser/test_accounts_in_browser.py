@@ -52,6 +52,7 @@ PAGES = [
     ("coordinator", "/studies/demo/manage/"),
     ("admin", "/admin/"),
     ("lead", "/account"),
+    ("lead", "/studies/demo/research/export"),
 ]
 
 

@@ -1,7 +1,7 @@
 """The Excel workbook, read back with openpyxl: complete, typed, safe, never truncated."""
 
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -221,3 +221,60 @@ def test_summary_has_tables_and_native_charts(study, tmp_path):
     overview = next(i for i, r in enumerate(values) if r[0] == "Locatie")
     first_site = values[overview + 1]
     assert isinstance(first_site[1], int) and first_site[4] > 0, "encounters per hour"
+
+
+def test_encounter_times_are_the_stored_times_in_local_time(study, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    book, _ = workbook(study, tmp_path)
+    zone = ZoneInfo("Europe/Amsterdam")
+    stored = sorted(
+        db.session.scalars(
+            sa.select(Encounter.occurred_at).where(Encounter.retracted.is_(False))
+        ).all()
+    )
+    written = sorted(row["time"] for row in records(book, "Encounters"))
+    expected = [
+        (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(zone).replace(tzinfo=None)
+        for t in stored
+    ]
+    assert len(written) == len(expected)
+    assert all(abs(w - e).total_seconds() < 0.001 for w, e in zip(written, expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    "utc",
+    [
+        "2026-03-29 00:59:59.500000",  # the last winter second (CET)
+        "2026-03-29 01:00:00.000000",  # the first summer second (CEST)
+        "2026-10-25 00:30:00.000000",  # 02:30 in summer time…
+        "2026-10-25 01:30:00.000000",  # …and 02:30 again in winter time
+        "2026-06-01 12:34:56",
+    ],
+)
+def test_excel_serials_follow_daylight_saving_time(study, utc):
+    from xlsxwriter.utility import _datetime_to_excel_datetime
+
+    from observations.export.source import StudyData
+
+    data = StudyData(study, ExportOptions())
+    moment = datetime.fromisoformat(utc).replace(tzinfo=UTC)
+    local = data.local(moment)
+    expected = _datetime_to_excel_datetime(local, False, False)
+    assert data.excel_time(utc) == pytest.approx(expected, abs=1e-9)
+    assert data.excel_time(moment) == pytest.approx(expected, abs=1e-9)
+    assert data.excel_time(None) is None
+
+
+def test_excel_serials_stay_right_through_a_night_with_a_clock_change(study):
+    from xlsxwriter.utility import _datetime_to_excel_datetime
+
+    from observations.export.source import StudyData
+
+    data = StudyData(study, ExportOptions())
+    start = datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
+    for step in range(16):  # every 17 minutes, 23:00–03:15 UTC, as one stream would
+        moment = start + step * (datetime(2026, 1, 1, 0, 17) - datetime(2026, 1, 1))
+        text = moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        expected = _datetime_to_excel_datetime(data.local(moment), False, False)
+        assert data.excel_time(text) == pytest.approx(expected, abs=1e-9), text
