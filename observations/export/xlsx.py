@@ -145,6 +145,9 @@ def summary_sheet(workbook: Workbook, tables) -> None:
     for table in tables:
         sheet.write_string(row, 0, table.title, workbook.bold)
         header_row = row + 1
+        # Tall enough for the wrapped headers (about 12 characters a line at width 13).
+        lines = max((len(str(title)) + 11) // 12 for title in table.header[1:] or [""])
+        sheet.set_row(header_row, 15 * max(lines, 1))
         for col, title in enumerate(table.header):
             sheet.write_string(header_row, col, str(title), workbook.header)
         for offset, values in enumerate(table.rows, start=header_row + 1):

@@ -80,21 +80,21 @@ def test_fits_a_360_pixel_screen_with_44_pixel_targets(page, live_server, userna
     page.goto(live_server.url + path)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the screen"
-    # Checkboxes are 24px boxes inside a 44px tall row whose label is part of the target.
+    # Checkboxes and radios are 24px boxes in a 44px tall row whose label is part of the target.
     small = page.evaluate(
         """() => [...document.querySelectorAll(
-                'button, input:not([type=hidden]):not([type=checkbox]), select, textarea,'
-                + ' nav a, .card-link, .brand')]
+                'button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]),'
+                + ' select, textarea, nav a, .card-link, .brand')]
             .filter(el => el.offsetParent !== null)
             .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
             .filter(([, height]) => height < 44)"""
     )
     assert small == []
     checkboxes = page.evaluate(
-        """() => [...document.querySelectorAll('input[type=checkbox]')]
-            .map(el => el.closest('.field-check').getBoundingClientRect().height)"""
+        """() => [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+            .map(el => el.closest('.field-check, .choice').getBoundingClientRect().height)"""
     )
-    assert all(height >= 44 for height in checkboxes), "checkbox rows are 44px tall"
+    assert all(height >= 44 for height in checkboxes), "choice rows are 44px tall"
 
 
 def test_keyboard_focus_is_visible(page, live_server):

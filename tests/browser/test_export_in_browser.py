@@ -30,8 +30,9 @@ def test_small_export_downloads_a_workbook_at_once(lead_page, tmp_path):
     assert path.suffix == ".xlsx"
     workbook = openpyxl.load_workbook(path, read_only=True)
     assert workbook.sheetnames[:3] == ["About", "Codebook", "Sites"]
-    sites = [row[0] for row in workbook["Sites"].iter_rows(min_row=2, values_only=True)]
-    assert set(sites) == {"Wijkpark Cromvliet"}
+    header, *sessions = workbook["Sessions"].iter_rows(values_only=True)
+    sites = {row[header.index("site")] for row in sessions}
+    assert sites == {"Wijkpark Cromvliet"}
     workbook.close()
 
 
