@@ -37,6 +37,7 @@ BATCH = 5000
 # Day 0 of Excel's serial dates (as counted for every date after 1 March 1900).
 EXCEL_EPOCH = datetime(1899, 12, 30)
 ONE_DAY = timedelta(days=1)
+UNIX_EPOCH_SERIAL = 25569.0  # 1970-01-01
 
 
 def raw_time(column):
@@ -67,7 +68,7 @@ class StudyData:
         self.zone_info = ZoneInfo(study.timezone)
         self._hour: tuple | None = None
         self._offset = timedelta(0)
-        self._serial_hour = ""
+        self._serial_hour: str | float = ""
         self._serial_base = 0.0
         # How the sheets give times: local datetimes, or Excel serials for the workbook.
         self.stamp = self.local
@@ -152,7 +153,8 @@ class StudyData:
 
         It is what XlsxWriter's write_datetime computes, without a datetime per row:
         SQLite's text `YYYY-MM-DD HH:MM:SS[.ffffff]` is split at the hour, and the serial of
-        the last local hour is remembered. Other values go through local().
+        the last local hour is remembered; for PostgreSQL's aware times, the UTC offset of the
+        last hour. Other values go through local().
         """
         if moment.__class__ is str and len(moment) in (19, 26) and moment[10] == " ":
             hour = moment[:13]
@@ -160,6 +162,12 @@ class StudyData:
                 self._serial_hour = hour
                 self._serial_base = (self.local(hour + ":00:00") - EXCEL_EPOCH) / ONE_DAY
             return self._serial_base + (int(moment[14:16]) * 60 + float(moment[17:])) / 86400
+        if moment.__class__ is datetime and moment.tzinfo is not None:  # as PostgreSQL gives
+            seconds = moment.timestamp()
+            if seconds // 3600 != self._serial_hour:
+                self._serial_hour = seconds // 3600
+                self._serial_base = moment.astimezone(self.zone_info).utcoffset().total_seconds()
+            return (seconds + self._serial_base) / 86400 + UNIX_EPOCH_SERIAL
         local = self.local(moment)
         return None if local is None else (local - EXCEL_EPOCH) / ONE_DAY
 

@@ -2,12 +2,15 @@
 
 import zipfile
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from xlsxwriter.utility import _datetime_to_excel_datetime
 
 from observations.export import ExportOptions, export
+from observations.export.source import StudyData
 from observations.extensions import db
 from observations.models import Encounter, FieldNote, ScanCondition, ScanCount, Session, Site
 from observations.sync import sync_records
@@ -89,8 +92,6 @@ def test_times_are_local_time(study, tmp_path):
     book, _ = workbook(study, tmp_path)
     stored = db.session.scalar(sa.select(Session).order_by(Session.started_at))
     first = records(book, "Sessions")[0]
-    from zoneinfo import ZoneInfo
-
     local = stored.started_at.astimezone(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
     assert first["start"] == local.replace(microsecond=local.microsecond // 1000 * 1000)
 
@@ -224,8 +225,6 @@ def test_summary_has_tables_and_native_charts(study, tmp_path):
 
 
 def test_encounter_times_are_the_stored_times_in_local_time(study, tmp_path):
-    from zoneinfo import ZoneInfo
-
     book, _ = workbook(study, tmp_path)
     zone = ZoneInfo("Europe/Amsterdam")
     stored = sorted(
@@ -253,10 +252,6 @@ def test_encounter_times_are_the_stored_times_in_local_time(study, tmp_path):
     ],
 )
 def test_excel_serials_follow_daylight_saving_time(study, utc):
-    from xlsxwriter.utility import _datetime_to_excel_datetime
-
-    from observations.export.source import StudyData
-
     data = StudyData(study, ExportOptions())
     moment = datetime.fromisoformat(utc).replace(tzinfo=UTC)
     local = data.local(moment)
@@ -267,14 +262,14 @@ def test_excel_serials_follow_daylight_saving_time(study, utc):
 
 
 def test_excel_serials_stay_right_through_a_night_with_a_clock_change(study):
-    from xlsxwriter.utility import _datetime_to_excel_datetime
-
-    from observations.export.source import StudyData
-
-    data = StudyData(study, ExportOptions())
+    text_stream, aware_stream = StudyData(study, ExportOptions()), StudyData(study, ExportOptions())
     start = datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
     for step in range(16):  # every 17 minutes, 23:00–03:15 UTC, as one stream would
         moment = start + step * (datetime(2026, 1, 1, 0, 17) - datetime(2026, 1, 1))
         text = moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        expected = _datetime_to_excel_datetime(data.local(moment), False, False)
-        assert data.excel_time(text) == pytest.approx(expected, abs=1e-9), text
+        local = moment.astimezone(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
+        expected = _datetime_to_excel_datetime(local, False, False)
+        assert text_stream.excel_time(text) == pytest.approx(expected, abs=1e-9), text
+        # PostgreSQL's driver gives aware times, in whatever zone the connection uses.
+        shown = moment.astimezone(ZoneInfo("America/New_York"))
+        assert aware_stream.excel_time(shown) == pytest.approx(expected, abs=1e-9), text
