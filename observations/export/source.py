@@ -493,6 +493,7 @@ class StudyData:
         flag_columns = [(f"flag_{code}", "int", 12) for code in self.flag_codes]
         header = columns(
             ("session_id", "int", 10),
+            ("encounter_id", "int", 12),
             ("site", "text", 28),
             ("zone", "text", 24),
             ("observer", "text", 9),
@@ -534,10 +535,11 @@ class StudyData:
                 self.labels_of(key) for key in ("encounter_type", "parties", "relation")
             )
             zone_name = {zid: zone.name for zid, zone in self.zones.items()}
-            for _eid, sid, zone_id, at, kind, parties, relation, note, version, *marks in result:
+            for eid, sid, zone_id, at, kind, parties, relation, note, version, *marks in result:
                 site, observer = where[sid]
                 yield (
                     sid,
+                    eid,
                     site,
                     zone_name.get(zone_id),
                     observer,
@@ -556,6 +558,7 @@ class StudyData:
         """One row per field note."""
         header = columns(
             ("session_id", "int", 10),
+            ("note_id", "int", 8),
             ("site", "text", 28),
             ("zone", "text", 24),
             ("observer", "text", 9),
@@ -577,11 +580,12 @@ class StudyData:
         )
 
         def rows():
-            for _nid, sid, zone_id, at, text, version in result:
+            for nid, sid, zone_id, at, text, version in result:
                 session = self.sessions[sid]
                 zone = self.zones.get(zone_id)
                 yield (
                     sid,
+                    nid,
                     self.sites[session.site_id].name,
                     zone.name if zone else None,
                     self.observers.get(session.fieldworker_id),

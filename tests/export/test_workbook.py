@@ -86,6 +86,12 @@ def test_cells_are_typed(study, tmp_path):
     encounter = records(book, "Encounters")[0]
     assert encounter["flag_across_ages"] in (0, 1)
     assert encounter["note"] is None or isinstance(encounter["note"], str), "empty stays empty"
+    # Every record keeps its own id, so a lead can point a coordinator at it.
+    for sheet, key in (("Encounters", "encounter_id"), ("Notes", "note_id"), ("Scans", "scan_id")):
+        ids = [row[key] for row in records(book, sheet)]
+        assert all(isinstance(i, int) for i in ids), sheet
+    ids = [row["encounter_id"] for row in records(book, "Encounters")]
+    assert len(set(ids)) == len(ids)
 
 
 def test_times_are_local_time(study, tmp_path):
