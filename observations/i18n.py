@@ -7,6 +7,7 @@ from flask_babel import (
     format_decimal,
     format_time,
     get_locale,
+    gettext,
     ngettext,
 )
 from flask_login import current_user
@@ -48,11 +49,15 @@ def export_summary(settings: dict) -> str:
     from .export.words import words
 
     languages = {"nl": "Nederlands", "en": "English", "codes": "codes"}
-    parts = [languages.get(settings.get("labels"), "")]
+    parts = [gettext("labels: %(labels)s", labels=languages.get(settings.get("labels"), "–"))]
     if settings.get("sites"):
         parts.append(ngettext("%(num)d site", "%(num)d sites", len(settings["sites"])))
+    else:
+        parts.append(gettext("all sites"))
     if settings.get("date_from") or settings.get("date_to"):
         parts.append(f"{settings.get('date_from') or '…'} – {settings.get('date_to') or '…'}")
+    else:
+        parts.append(gettext("whole period"))
     if settings.get("observers"):
         parts.append(ngettext("%(num)d observer", "%(num)d observers", len(settings["observers"])))
     if settings.get("review_states"):

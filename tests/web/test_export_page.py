@@ -195,3 +195,14 @@ def test_jobs_of_another_study_are_not_found(app, lead):
         job_id = job.id
     assert lead.get(f"/studies/demo/research/export/jobs/{job_id}").status_code == 404
     assert lead.get(f"/studies/demo/research/export/jobs/{job_id}/download").status_code == 404
+
+
+def test_past_exports_say_what_they_hold(app):
+    from observations.i18n import export_summary
+
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert export_summary({"labels": "en"}) == "labels: English · alle locaties · hele periode"
+        assert (
+            export_summary({"labels": "codes", "sites": [1, 2], "date_from": "2026-11-01"})
+            == "labels: codes · 2 locaties · 2026-11-01 – …"
+        )
