@@ -8,8 +8,8 @@ from observations import create_app
 from observations.extensions import db
 
 
-def fresh_app(url: str, instance: str, cheap_hashing: bool = True):
-    """An app on an empty database with the current schema.
+def app_on(url: str, instance: str, cheap_hashing: bool = True):
+    """The app on a benchmark's database.
 
     Cheap password hashing keeps account set-up out of a measurement; the demo bench
     measures the real command and turns it off.
@@ -17,7 +17,12 @@ def fresh_app(url: str, instance: str, cheap_hashing: bool = True):
     config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance}
     if cheap_hashing:
         config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
-    app = create_app(config)
+    return create_app(config)
+
+
+def fresh_app(url: str, instance: str, cheap_hashing: bool = True):
+    """The app on an empty database with the current schema."""
+    app = app_on(url, instance, cheap_hashing)
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -38,20 +38,6 @@ SAMPLE_TEXTS = [
 ]
 
 
-def app_for(url: str, instance: str):
-    """The app on the benchmark's database."""
-    from observations import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "INSTANCE_PATH": instance,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-
-
 def fill(url: str, instance: str, encounters: int) -> None:
     """A study with `encounters` encounters and proportional sessions, scans and notes."""
     import sqlalchemy as sa
@@ -230,11 +216,12 @@ def peak_rss_mb() -> float:
 
 def child_export(url: str, instance: str, out: str) -> None:
     """Export the benchmark study; print seconds, peak memory and the cells written."""
+    from bench.common import app_on
     from observations.export import ExportOptions, export
     from observations.extensions import db
     from observations.models import Study
 
-    app = app_for(url, instance)
+    app = app_on(url, instance)
     with app.app_context():
         study = db.session.scalar(db.select(Study).filter_by(slug="bench"))
         cells: dict = {}
