@@ -131,12 +131,36 @@ REFUSED = {
     "race_unknown",
 }
 
-# Columns that describe the survey, not counts of people.
-CONTEXT = {
-    "unique_id",
+# The protocol's context columns of a single table, in its order (export writes these).
+CONTEXT_COLUMNS = [
+    "agency_name",
+    "agency_email",
+    "study_manager_name",
+    "study_protocol_version",
     "study_id",
     "location_id",
+    "location_country",
+    "location_city",
+    "location_geometry",
+    "location_name_primary",
+    "location_name_secondary",
+    "location_subdivision",
     "survey_id",
+    "survey_time_start",
+    "survey_time_stop",
+    "survey_representation",
+    "survey_method",
+    "survey_microclimate",
+    "survey_temperature_c",
+    "survey_time_character",
+    "survey_surveyor_name",
+    "row_id",
+    "row_total",
+]
+
+# Columns that describe the survey, not counts of people: the protocol's, and older names.
+CONTEXT = set(CONTEXT_COLUMNS) | {
+    "unique_id",
     "day_of_week",
     "time_of_day",
     "date",
@@ -146,28 +170,8 @@ CONTEXT = {
     "weather",
     "temperature",
     "surveyor",
-    "row_id",
-    "row_total",
     "group_size",
     "notes",
-    "agency_name",
-    "agency_email",
-    "study_manager_name",
-    "study_protocol_version",
-    "location_country",
-    "location_city",
-    "location_geometry",
-    "location_name_primary",
-    "location_name_secondary",
-    "location_subdivision",
-    "survey_time_start",
-    "survey_time_stop",
-    "survey_representation",
-    "survey_method",
-    "survey_microclimate",
-    "survey_temperature_c",
-    "survey_time_character",
-    "survey_surveyor_name",
     "survey_notes",
 }
 

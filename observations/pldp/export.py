@@ -9,33 +9,7 @@ import sqlalchemy as sa
 from ..export.csvzip import cell
 from ..export.source import StudyData
 from ..models import Scan, ScanCount, SessionWeather
-from .columns import MICROCLIMATE, TIME_CHARACTER, export_name
-
-CONTEXT_COLUMNS = [
-    "agency_name",
-    "agency_email",
-    "study_manager_name",
-    "study_protocol_version",
-    "study_id",
-    "location_id",
-    "location_country",
-    "location_city",
-    "location_geometry",
-    "location_name_primary",
-    "location_name_secondary",
-    "location_subdivision",
-    "survey_id",
-    "survey_time_start",
-    "survey_time_stop",
-    "survey_representation",
-    "survey_method",
-    "survey_microclimate",
-    "survey_temperature_c",
-    "survey_time_character",
-    "survey_surveyor_name",
-    "row_id",
-    "row_total",
-]
+from .columns import CONTEXT_COLUMNS, MICROCLIMATE, TIME_CHARACTER, export_name
 
 
 def pldp_time(moment) -> str:
