@@ -40,6 +40,8 @@ def defaults(instance_path: str) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         # Exports estimated at more rows than this run in the background with a progress bar.
         "EXPORT_INLINE_ROWS": 50_000,
+        # Export files are deleted this many days after they were made.
+        "EXPORT_KEEP_DAYS": 30,
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }

@@ -8,6 +8,7 @@ a connection of its own, so the export's streaming queries are never interrupted
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -34,7 +35,8 @@ def export_dir(app: Flask) -> Path:
 
 
 def create_job(study: Study, user: User, options: ExportOptions) -> ExportJob:
-    """Record a new export (the caller commits)."""
+    """Record a new export (the caller commits), clearing out expired files first."""
+    remove_expired_files(study)
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     suffix = "-pldp" if options.format == "pldp" else ""
     job = ExportJob(
@@ -109,6 +111,39 @@ def start_in_background(job: ExportJob) -> None:
 def file_of(job: ExportJob) -> Path:
     """The export's file on disk."""
     return export_dir(current_app) / f"{job.id}-{job.file_name}"
+
+
+def is_expired(job: ExportJob) -> bool:
+    """A finished export whose file is past the keeping period."""
+    keep = timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    return (
+        job.status == "done" and job.finished_at is not None and (utcnow() - job.finished_at > keep)
+    )
+
+
+def remove_expired_files(study: Study) -> int:
+    """Delete the files of the study's expired exports (the list keeps their record)."""
+    keep = timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    old = db.session.scalars(
+        sa.select(ExportJob).where(
+            ExportJob.study_id == study.id,
+            ExportJob.status == "done",
+            ExportJob.finished_at < utcnow() - keep,
+        )
+    )
+    removed = 0
+    for job in old:
+        path = file_of(job)
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def delete_job(job: ExportJob) -> None:
+    """Forget an export and delete its file (the caller commits)."""
+    file_of(job).unlink(missing_ok=True)
+    db.session.delete(job)
 
 
 def is_stale(job: ExportJob) -> bool:

@@ -88,6 +88,8 @@ def _page(form: ExportForm, status: int = 200):
         jobs=jobs,
         presets=_presets(),
         stale=export_jobs.is_stale,
+        expired=export_jobs.is_expired,
+        keep_days=current_app.config["EXPORT_KEEP_DAYS"],
         failure=export_jobs.failure_text,
         highlight=request.args.get("job", type=int),
     ), status
@@ -192,6 +194,32 @@ def download(job_id: int):
     """The file of a finished export."""
     job = _job(job_id)
     path = export_jobs.file_of(job)
-    if job.status != "done" or not path.exists():
+    if export_jobs.is_expired(job) or (job.status == "done" and not path.exists()):
+        flash(_expired_text(), "error")
+        return redirect(url_for("research.export_page"))
+    if job.status != "done":
         abort(404)
     return send_file(path, as_attachment=True, download_name=job.file_name)
+
+
+def _expired_text() -> str:
+    days = current_app.config["EXPORT_KEEP_DAYS"]
+    return _(
+        "This file was deleted: exports are kept for %(days)d days. Export again to get it.",
+        days=days,
+    )
+
+
+@bp.post("/export/jobs/<int:job_id>/delete")
+def delete_job(job_id: int):
+    """Delete one of the user's own exports, file and all."""
+    job = _job(job_id)
+    if job.user_id != current_user.id:
+        abort(403)
+    if job.status in ("queued", "running") and not export_jobs.is_stale(job):
+        flash(_("This export is still running; delete it when it is done."), "error")
+        return redirect(url_for("research.export_page"))
+    export_jobs.delete_job(job)
+    db.session.commit()
+    flash(_("Export %(name)s deleted.", name=job.file_name), "success")
+    return redirect(url_for("research.export_page"))

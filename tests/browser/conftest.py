@@ -89,6 +89,14 @@ def live_server(tmp_path_factory):
     empty_database(app)
 
 
+@pytest.fixture
+def axe_page(browser, browser_context_args):
+    """A phone page that lets axe-core be injected despite the content security policy."""
+    context = browser.new_context(**browser_context_args, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
 def log_in(page, server, username, password=DEMO_PASSWORD):
     """Log in through the form, as a person would."""
     page.goto(server.url + "/login")

@@ -56,14 +56,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def axe_page(browser, browser_context_args):
-    """A phone page that lets axe-core be injected despite the content security policy."""
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize(("username", "path"), PAGES)
 def test_no_accessibility_violations(axe_page, live_server, username, path):
     if username:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from observations.export import jobs
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 
 EXPORT = "/studies/demo/research/export"
 
@@ -81,3 +81,19 @@ def test_preset_brings_back_the_settings(lead_page):
     page.get_by_role("link", name="Cromvliet codes").click()
     expect(page.get_by_label("Wijkpark Cromvliet")).to_be_checked()
     expect(page.get_by_label("kale codes (voor SPSS, R, Python)")).to_be_checked()
+
+
+def test_past_exports_can_be_deleted_and_pass_axe(axe_page, live_server):
+    page = axe_page
+    log_in(page, live_server, "lead")
+    page.goto(live_server.url + EXPORT)
+    with page.expect_download():
+        page.get_by_role("button", name="Exporteren", exact=True).click()
+    page.goto(live_server.url + EXPORT)
+    cards = page.locator("#export-jobs li")
+    before = cards.count()
+    assert before >= 1
+    assert axe_violations(page) == []
+    cards.first.get_by_role("button", name="Verwijderen").click()
+    expect(page.get_by_text("verwijderd.").first).to_be_visible()
+    expect(page.locator("#export-jobs li")).to_have_count(before - 1)

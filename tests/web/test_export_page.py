@@ -206,3 +206,85 @@ def test_past_exports_say_what_they_hold(app):
             export_summary({"labels": "codes", "sites": [1, 2], "date_from": "2026-11-01"})
             == "labels: codes · 2 locaties · 2026-11-01 – …"
         )
+
+
+def finished_job(app, username="lead", days_ago=0) -> int:
+    """A finished export of the demo study made by `username`, with its file on disk."""
+    from datetime import timedelta
+
+    from observations.export import jobs
+    from observations.models import Study, User, utcnow
+
+    with app.test_request_context():
+        study = db.session.scalar(sa.select(Study).filter_by(slug="demo"))
+        user = db.session.scalar(sa.select(User).filter_by(username=username))
+        finished = utcnow() - timedelta(days=days_ago)
+        job = ExportJob(
+            study_id=study.id,
+            user_id=user.id,
+            format="xlsx",
+            status="done",
+            progress=100,
+            row_counts={"Encounters": 3},
+            file_name=f"oud-{username}-{days_ago}.xlsx",
+            created_at=finished,
+            finished_at=finished,
+        )
+        db.session.add(job)
+        db.session.commit()
+        jobs.file_of(job).write_bytes(b"PK")
+        return job.id
+
+
+def job_file(app, job_id: int):
+    from observations.export import jobs
+
+    with app.test_request_context():
+        return jobs.file_of(db.session.get(ExportJob, job_id))
+
+
+def test_files_past_the_keeping_period_are_deleted_and_say_so(app, lead):
+    old, recent = finished_job(app, days_ago=31), finished_job(app, days_ago=29)
+    old_file, recent_file = job_file(app, old), job_file(app, recent)
+    post(lead, export="1")
+    assert not old_file.exists() and recent_file.exists()
+    page = lead.get(PAGE).get_data(as_text=True)
+    assert "bestand na 30 dagen verwijderd" in page
+    assert "Bestanden worden na de export 30 dagen bewaard." in page
+    response = lead.get(f"/studies/demo/research/export/jobs/{old}/download")
+    assert response.status_code == 302
+    assert "exports worden 30 dagen bewaard" in lead.get(PAGE).get_data(as_text=True)
+    download = lead.get(f"/studies/demo/research/export/jobs/{recent}/download")
+    download.get_data()
+    download.close()
+    assert download.status_code == 200 and download.data == b"PK"
+
+
+def test_a_lead_deletes_their_own_export_only(app, lead):
+    own, others = finished_job(app), finished_job(app, username="coordinator")
+    token = csrf_token(lead.get(PAGE).get_data(as_text=True))
+    delete = "/studies/demo/research/export/jobs/{}/delete"
+    assert lead.post(delete.format(own)).status_code == 400, "no CSRF token, no deletion"
+    assert lead.post(delete.format(others), data={"csrf_token": token}).status_code == 403
+    response = lead.post(delete.format(own), data={"csrf_token": token}, follow_redirects=True)
+    assert "Export oud-lead-0.xlsx verwijderd." in response.get_data(as_text=True)
+    assert not job_file(app, others).parent.joinpath(f"{own}-oud-lead-0.xlsx").exists()
+    with app.app_context():
+        assert db.session.get(ExportJob, own) is None
+        assert db.session.get(ExportJob, others) is not None
+
+
+def test_a_running_export_cannot_be_deleted(app, lead):
+    job_id = finished_job(app)
+    with app.app_context():
+        db.session.get(ExportJob, job_id).status = "running"
+        db.session.commit()
+    token = csrf_token(lead.get(PAGE).get_data(as_text=True))
+    response = lead.post(
+        f"/studies/demo/research/export/jobs/{job_id}/delete",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Deze export loopt nog" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ExportJob, job_id) is not None
