@@ -61,6 +61,7 @@ def test_small_export_downloads_at_once(lead):
     assert "Encounters" in book.sheetnames
     page = lead.get(PAGE).get_data(as_text=True)
     assert "Lieke (onderzoeksleider)" in page and "Downloaden" in page
+    assert re.search(r"\b\d{1,3}\.\d{3} rijen", page), "row counts in Dutch notation"
 
 
 def test_the_form_filters_the_export(app, lead):
