@@ -113,31 +113,28 @@ def file_of(job: ExportJob) -> Path:
     return export_dir(current_app) / f"{job.id}-{job.file_name}"
 
 
+def _expiry_cutoff():
+    """Exports finished before this moment have had their file deleted."""
+    return utcnow() - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+
+
 def is_expired(job: ExportJob) -> bool:
     """A finished export whose file is past the keeping period."""
-    keep = timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
-    return (
-        job.status == "done" and job.finished_at is not None and (utcnow() - job.finished_at > keep)
-    )
+    finished = job.finished_at
+    return job.status == "done" and finished is not None and finished < _expiry_cutoff()
 
 
-def remove_expired_files(study: Study) -> int:
+def remove_expired_files(study: Study) -> None:
     """Delete the files of the study's expired exports (the list keeps their record)."""
-    keep = timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
     old = db.session.scalars(
         sa.select(ExportJob).where(
             ExportJob.study_id == study.id,
             ExportJob.status == "done",
-            ExportJob.finished_at < utcnow() - keep,
+            ExportJob.finished_at < _expiry_cutoff(),
         )
     )
-    removed = 0
     for job in old:
-        path = file_of(job)
-        if path.exists():
-            path.unlink()
-            removed += 1
-    return removed
+        file_of(job).unlink(missing_ok=True)
 
 
 def delete_job(job: ExportJob) -> None:
