@@ -32,6 +32,7 @@ def install_default(study: Study, note: str = "") -> Codebook:
             label_en=item["label"]["en"],
             applies_to=item["applies_to"],
             multiple=item["multiple"],
+            per_person=item.get("per_person"),
             position=position,
         )
         category.codes = [

@@ -3,8 +3,11 @@
 from flask import Flask
 from sqlalchemy import event
 
-from . import models  # noqa: F401  (registers every table on the metadata)
+from . import models, text  # noqa: F401  (registers every table on the metadata)
 from .extensions import db
+
+# Every model's texts are checked before they are written (text.py).
+text.install(db.Model)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

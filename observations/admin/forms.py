@@ -1,22 +1,20 @@
 """The admin's form for a new study."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+
+from ..forms import Form, text_field
+from ..models import Study
 
 
-class StudyForm(FlaskForm):
+class StudyForm(Form):
     """Name, short name and description of a new study."""
 
-    name = StringField(
-        _l("Name"),
-        validators=[InputRequired(_l("Give the study a name.")), Length(max=200)],
-    )
-    slug = StringField(
+    name = text_field(Study.name, _l("Name"), required_message=_l("Give the study a name."))
+    slug = text_field(
+        Study.slug,
         _l("Short name"),
+        required_message=_l("Give the study a short name."),
         description=_l("Used in web addresses and commands, e.g. familiariteit-2026."),
-        validators=[InputRequired(_l("Give the study a short name.")), Length(max=40)],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    description = text_field(Study.description, _l("Description"))

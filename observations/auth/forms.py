@@ -1,7 +1,6 @@
 """Forms for logging in, switching language and changing one's account."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -12,10 +11,13 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from ..forms import Form, text_field
+from ..models import ApiToken, User
+
 LANGUAGE_CHOICES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Username and password."""
 
     username = StringField(
@@ -35,21 +37,23 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay logged in on this device"), default=True)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The language switch on every page."""
 
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     next = HiddenField()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """The name others see and the interface language."""
 
-    display_name = StringField(_l("Name"), validators=[Length(max=120)])
+    display_name = text_field(
+        User.display_name, _l("Name"), required_message=_l("Give your name; others see it.")
+    )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Changing one's password."""
 
     current_password = PasswordField(
@@ -72,11 +76,12 @@ class PasswordForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """A new personal API token."""
 
-    name = StringField(
+    name = text_field(
+        ApiToken.name,
         _l("Name of the token"),
+        required_message=_l("Give the token a name."),
         description=_l("What the token is for, e.g. 'R script' or 'laptop'."),
-        validators=[InputRequired(_l("Give the token a name.")), Length(max=80)],
     )

@@ -1,13 +1,14 @@
 """The coordinator's forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from ..forms import Form
 
-class QueueUploadForm(FlaskForm):
+
+class QueueUploadForm(Form):
     """A queue file from a phone, and whose records they are."""
 
     file = FileField(

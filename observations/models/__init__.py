@@ -1,7 +1,7 @@
 """The data model of DESIGN.md: every table Terloops stores."""
 
-from .account import ROLE_VALUES, ApiToken, Membership, Role, User
-from .codebook import Category, Code, Codebook
+from .account import ROLE_VALUES, ApiToken, Login, Membership, Role, User
+from .codebook import PER_PERSON, Category, Code, Codebook
 from .export import EXPORT_STATES, ExportJob, ExportPreset
 from .records import (
     REVIEW_STATES,
@@ -18,10 +18,13 @@ from .records import (
 from .review import AuditEvent, Review
 from .schedule import Slot, slot_zones
 from .study import SITE_KINDS, Site, Study, Zone
-from .types import UTCDateTime, utcnow
+from .types import FIRST_DAY, LAST_DAY, UTCDateTime, utcnow
 
 __all__ = [
     "EXPORT_STATES",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "PER_PERSON",
     "REVIEW_STATES",
     "ROLE_VALUES",
     "SITE_KINDS",
@@ -35,6 +38,7 @@ __all__ = [
     "ExportJob",
     "ExportPreset",
     "FieldNote",
+    "Login",
     "Membership",
     "Review",
     "Role",

@@ -30,8 +30,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True, info={"required": True})
+    display_name: Mapped[str] = mapped_column(sa.String(120), default="", info={"required": True})
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
@@ -89,6 +89,30 @@ class Membership(db.Model):
         return f"<Membership {self.user_id}@{self.study_id} {self.role}>"
 
 
+class Login(db.Model):
+    """One signed-in browser or phone. Its random token is what the session and the
+    "stay logged in" cookie carry (Flask-Login's alternative id); only its SHA-256 is stored.
+
+    Logging out revokes this login; a password change, deactivation or "log out everywhere"
+    revokes the others too, so a copied cookie stops working.
+    """
+
+    __tablename__ = "logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # A coarse description such as "Chrome · Android", so people recognise their devices.
+    device: Mapped[str] = mapped_column(sa.String(80), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class ApiToken(db.Model):
     """A personal API token; only its SHA-256 hash is stored, the token is shown once."""
 
@@ -96,7 +120,7 @@ class ApiToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(80))
+    name: Mapped[str] = mapped_column(sa.String(80), info={"required": True})
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     prefix: Mapped[str] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

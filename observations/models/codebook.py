@@ -14,6 +14,10 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 APPLIES_TO = ("session", "scan", "encounter")
+# How often a scan category applies to one person counted: every person has exactly one
+# perceived age and gender; at most one posture, activity, company, role, regular (see
+# scan_rules.py, and static/js/scan_rules.js, which checks the same on the phone).
+PER_PERSON = ("exactly_one", "at_most_one")
 
 
 class Codebook(db.Model):
@@ -38,16 +42,22 @@ class Category(db.Model):
         sa.CheckConstraint(
             "applies_to IN ('session', 'scan', 'encounter')", name="applies_to_known"
         ),
+        sa.CheckConstraint(
+            "per_person IS NULL OR per_person IN ('exactly_one', 'at_most_one')",
+            name="per_person_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"), index=True)
-    key: Mapped[str] = mapped_column(sa.String(40))
-    label_nl: Mapped[str] = mapped_column(sa.String(120))
-    label_en: Mapped[str] = mapped_column(sa.String(120))
+    key: Mapped[str] = mapped_column(sa.String(40), info={"required": True})
+    label_nl: Mapped[str] = mapped_column(sa.String(120), info={"required": True})
+    label_en: Mapped[str] = mapped_column(sa.String(120), info={"required": True})
     applies_to: Mapped[str] = mapped_column(sa.String(20))
     # Several codes may apply at once (weather, zone conditions, encounter flags).
     multiple: Mapped[bool] = mapped_column(default=False)
+    # Scan categories counted per person: "exactly_one" or "at_most_one" (None: not per person).
+    per_person: Mapped[str | None] = mapped_column(sa.String(12))
     position: Mapped[int] = mapped_column(default=0)
 
     codes: Mapped[list["Code"]] = relationship(
@@ -73,11 +83,15 @@ class Code(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("codebook_categories.id"), index=True)
-    code: Mapped[str] = mapped_column(sa.String(40))
-    label_nl: Mapped[str] = mapped_column(sa.String(120))
-    label_en: Mapped[str] = mapped_column(sa.String(120))
-    description_nl: Mapped[str] = mapped_column(sa.Text, default="")
-    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    code: Mapped[str] = mapped_column(sa.String(40), info={"required": True})
+    label_nl: Mapped[str] = mapped_column(sa.String(120), info={"required": True})
+    label_en: Mapped[str] = mapped_column(sa.String(120), info={"required": True})
+    description_nl: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"max_length": 500, "multiline": True}
+    )
+    description_en: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"max_length": 500, "multiline": True}
+    )
     position: Mapped[int] = mapped_column(default=0)
     introduced_in: Mapped[int] = mapped_column(default=1)
     retired_in: Mapped[int | None]

@@ -172,7 +172,9 @@ class FieldNote(CapturedRecord, db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"))
     zone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("zones.id"), index=True)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(
+        sa.Text, info={"max_length": 2000, "required": True, "multiline": True}
+    )
 
     session: Mapped[Session] = relationship(back_populates="notes")
     zone: Mapped["Zone | None"] = relationship()  # noqa: F821

@@ -21,7 +21,9 @@ class Review(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     state: Mapped[str] = mapped_column(sa.String(20))
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"max_length": 2000, "multiline": True}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped["Session"] = relationship(back_populates="reviews")  # noqa: F821

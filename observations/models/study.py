@@ -25,9 +25,11 @@ class Study(db.Model):
     __tablename__ = "studies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True, info={"required": True})
+    name: Mapped[str] = mapped_column(sa.String(200), info={"required": True})
+    description: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"max_length": 2000, "multiline": True}
+    )
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Amsterdam")
     retention_months: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -56,7 +58,7 @@ class Site(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(sa.String(200), info={"required": True})
     kind: Mapped[str] = mapped_column(sa.String(30), default="other")
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     city: Mapped[str] = mapped_column(sa.String(100), default="")
@@ -85,8 +87,10 @@ class Zone(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    name: Mapped[str] = mapped_column(sa.String(120), info={"required": True})
+    description: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"max_length": 2000, "multiline": True}
+    )
     area_m2: Mapped[float | None]
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)

@@ -1,9 +1,14 @@
 """Column types and mixins shared by the models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+# Every date a person enters or a phone sends lies in these years: far enough for any
+# study, near enough that a typo like 9999-12-31 is refused instead of overflowing.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 def utcnow() -> datetime:

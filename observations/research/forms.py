@@ -1,17 +1,19 @@
 """The research lead's export form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import text
+from ..forms import DayField, Form
+from ..models import ExportPreset
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -21,7 +23,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """What to export, and how."""
 
     format = RadioField(
@@ -49,9 +51,12 @@ class ExportForm(FlaskForm):
     review_states = MultiCheckboxField(
         _l("Review states"), description=_l("None ticked: every session.")
     )
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
-    preset_name = StringField(_l("Name for these settings"), validators=[Length(max=80)])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To"), validators=[Optional()])
+    preset_name = StringField(
+        _l("Name for these settings"),
+        render_kw={"data-maxlength": text.rule_of(ExportPreset.name).longest},
+    )
     export = SubmitField(_l("Export"))
     save_preset = SubmitField(_l("Save as preset"))
 
@@ -61,6 +66,11 @@ class ExportForm(FlaskForm):
             raise ValidationError(_l("The end date lies before the start date."))
 
     def validate_preset_name(self, field) -> None:
-        """Saving a preset needs a name."""
-        if self.save_preset.data and not (field.data or "").strip():
+        """Saving a preset needs a name that follows the preset's rule."""
+        if not self.save_preset.data:
+            return
+        if not (field.data or "").strip():
             raise ValidationError(_l("Give the preset a name."))
+        found = text.problems(field.data, text.rule_of(ExportPreset.name))
+        if found:
+            raise ValidationError(found[0])
