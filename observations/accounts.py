@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, text
 from .extensions import db
 from .models import ROLE_VALUES, Membership, Study, User, utcnow
 from .validation import Invalid, collect
@@ -64,18 +64,21 @@ def create_user(
     is_admin: bool = False,
     actor: User | None = None,
 ) -> User:
-    """Create an account, or raise Invalid with a message per field."""
+    """Create an account, or raise Invalid with a message per field.
+
+    Without a display name the account is shown by its username.
+    """
     username = normalise_username(username)
+    display_name = (display_name or "").strip()
     collect(
         {
             "username": username_problems(username),
             "password": password_problems(password, username),
-            "display_name": [_("A name has at most 120 characters.")]
-            if len(display_name) > 120
-            else [],
+            "display_name": display_name
+            and text.problems(display_name, text.rule_of(User.display_name)),
         }
     )
-    user = User(username=username, display_name=display_name.strip(), is_admin=is_admin)
+    user = User(username=username, display_name=display_name or username, is_admin=is_admin)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

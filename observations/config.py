@@ -22,6 +22,13 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMITS": "10 per minute;50 per hour",
         "LOGIN_USER_LIMITS": "20 per hour",
+        # Failures of the current password on the change-password form, per user.
+        "PASSWORD_CHANGE_LIMITS": "5 per 15 minutes",
+        # A login with "stay logged in" lasts this many days after it was last used; the
+        # remember cookie lasts as long (REMEMBER_COOKIE_DURATION is derived from it).
+        "REMEMBER_DAYS": 30,
+        # A login without "stay logged in" ends after this many hours without use.
+        "LOGIN_IDLE_HOURS": 12,
         "PROXY_FIX_X_FOR": 0,
         # Werkzeug's strong default; the tests choose a cheap one to stay fast.
         "PASSWORD_HASH_METHOD": "scrypt",

@@ -1,9 +1,13 @@
 """Secrets, proxies, security headers and the login manager's user loading."""
 
-from flask import Flask, Response, current_app
+from datetime import timedelta
+
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import logins
 from .extensions import db, login_manager
 from .models import User
 
@@ -19,11 +23,31 @@ MISSING_SECRET = (
 )
 
 
+# Two years, as the HSTS preload list asks; sent only when cookies are HTTPS-only.
+HSTS = "max-age=63072000"
+
+
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Load the logged-in user; a deactivated account is logged out at once."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(token: str) -> User | None:
+    """Load the user of a login token; revoked, expired and deactivated logins are refused."""
+    return logins.user_for_login_token(token)
+
+
+def _uses_login() -> bool:
+    """Tell whether this request may carry a login: everything but static files and sw.js."""
+    return request.endpoint not in ("static", "main.service_worker")
+
+
+def _keep_login_alive() -> None:
+    """Push a login in use forward, so it does not expire in the middle of fieldwork."""
+    if not _uses_login() or not current_user.is_authenticated:
+        return
+    login = current_user.current_login
+    if logins.touch(login):
+        db.session.commit()
+        if login.remember:
+            # Flask-Login sends the remember cookie again with its full duration.
+            session["_remember"] = "set"
 
 
 def _require_secret_key() -> Response | None:
@@ -41,6 +65,11 @@ def _add_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _uses_login() and (g.get("api_user") or current_user.is_authenticated):
+        # A logged-in page or answer is nobody else's: no shared or back-button cache keeps it.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -51,6 +80,12 @@ def init_app(app: Flask) -> None:
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    days = app.config["REMEMBER_DAYS"]
+    try:
+        app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(days))
+    except (TypeError, ValueError):
+        raise RuntimeError(f"REMEMBER_DAYS must be a number of days, not {days!r}.") from None
+    app.before_request(_keep_login_alive)
     app.after_request(_add_headers)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes  # noqa: F401
+from . import routes, throttle  # noqa: F401
+
+# Login attempts are counted in a storage opened once per app.
+bp.record_once(lambda state: throttle.init_app(state.app))

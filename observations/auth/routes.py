@@ -1,11 +1,12 @@
 """Views for logging in and out, the language switch and the account page."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import (
     abort,
-    current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -16,15 +17,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, audit, tokens
-from ..extensions import db, limiter
-from . import bp
+from .. import accounts, audit, logins, tokens
+from ..extensions import db
+from . import bp, throttle
 from .forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, TokenForm
+
+# A line break in a Location header is a server error (or a forged header); tabs, spaces and
+# backslashes have no place in a path either (browsers drop tabs and read "\" as "/").
+UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def safe_next(target: str | None) -> str | None:
     """Return the target only if it is a path on this site, never another host."""
-    if not target:
+    if not target or UNSAFE_IN_PATH.search(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -32,38 +37,29 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _failed(response) -> bool:
-    """Count an attempt against the limits unless it logged the user in."""
-    return response.status_code != 302
+def _start_session(user, remember: bool) -> None:
+    """Log in on a fresh session: nothing but the chosen language carries over (no CSRF token)."""
+    locale = session.get("locale")
+    session.clear()
+    g.pop("csrf_token", None)
+    if locale:
+        session["locale"] = locale
+    if not remember:
+        session["_remember"] = "clear"  # a stale "stay logged in" cookie goes too
+    logins.start_login(user, remember, request.headers.get("User-Agent"))
+    login_user(user, remember=remember)
 
 
-def _username_key() -> str:
-    """Rate-limit key per username, so guessing one account from many addresses is slowed."""
-    return "login-user:" + accounts.normalise_username(request.form.get("username", ""))
-
-
-def _too_many_attempts(_limit):
-    """Show the login form again, with the username kept and the reason stated."""
-    form = LoginForm()
+def _too_many_attempts(form: LoginForm, seconds: int):
+    """Show the login form again with the username kept, the real waiting time and Retry-After."""
     form.password.data = ""
-    message = _("Too many login attempts. Wait a minute and try again.")
-    return make_response(render_template("auth/login.html", form=form, error=message), 429)
+    page = render_template("auth/login.html", form=form, error=throttle.too_many_logins(seconds))
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMITS"],
-    methods=["POST"],
-    deduct_when=_failed,
-    on_breach=_too_many_attempts,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_USER_LIMITS"],
-    methods=["POST"],
-    key_func=_username_key,
-    deduct_when=_failed,
-    on_breach=_too_many_attempts,
-)
 def login():
     """Log in with username and password."""
     if current_user.is_authenticated:
@@ -71,13 +67,18 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        result = accounts.authenticate(form.username.data, form.password.data)
+        username = accounts.normalise_username(form.username.data)
+        wait = throttle.login_wait(username, request.remote_addr)
+        if wait:
+            return _too_many_attempts(form, wait)
+        result = accounts.authenticate(username, form.password.data)
         if result.user is not None:
-            login_user(result.user, remember=form.remember.data)
             if session.get("locale") and not result.user.locale:
                 result.user.locale = session["locale"]
+            _start_session(result.user, form.remember.data)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+        throttle.login_failed(username, request.remote_addr)
         error = result.error
     return render_template("auth/login.html", form=form, error=error)
 
@@ -85,9 +86,22 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out and return to the login page."""
+    """Log out: this login is revoked, so a copy of its cookies no longer works."""
+    logins.end_login(current_user.current_login)
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """Log out on every device, this one included."""
+    logins.end_all_logins(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out on all devices."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -129,22 +143,30 @@ def account():
         db.session.commit()
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
-    return _account_page(form=form)
+    return _account_page(form=form), 422 if form.is_submitted() else 200
 
 
 @bp.post("/account/password")
 @login_required
 def change_password():
-    """Change the user's password after checking the current one."""
+    """Change the user's password after checking the current one; other devices are logged out."""
     form = PasswordForm()
     if form.validate_on_submit():
+        wait = throttle.password_change_wait(current_user.id)
+        if wait:
+            form.current_password.errors.append(throttle.too_many_password_checks(wait))
+            response = make_response(_account_page(password_form=form), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
         if not current_user.check_password(form.current_password.data):
+            throttle.password_change_failed(current_user.id)
             form.current_password.errors.append(_("The current password is not right."))
         else:
             problems = accounts.password_problems(form.new_password.data, current_user.username)
             if not problems:
                 current_user.set_password(form.new_password.data)
                 audit.record("password", "user", current_user.id, actor=current_user)
+                _renew_logins(current_user._get_current_object())
                 db.session.commit()
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("auth.account"))
@@ -152,8 +174,16 @@ def change_password():
     return _account_page(password_form=form), 422
 
 
+def _renew_logins(user) -> None:
+    """End every login of the user, then log this device in again under a new token."""
+    remember = user.current_login.remember
+    logins.end_all_logins(user)
+    logins.start_login(user, remember, request.headers.get("User-Agent"))
+    login_user(user, remember=remember)
+
+
 def _account_page(**forms):
-    """The account page with its three forms; those not given start empty."""
+    """The account page with its three forms and the user's logins; unnamed forms start empty."""
     return render_template(
         "auth/account.html",
         form=forms.get("form") or ProfileForm(obj=current_user),
@@ -161,6 +191,8 @@ def _account_page(**forms):
         token_form=forms.get("token_form") or TokenForm(formdata=None),
         tokens=tokens.tokens_of(current_user),
         new_token=forms.get("new_token"),
+        logins=logins.active_logins(current_user),
+        this_login=current_user.current_login,
     )
 
 

@@ -41,6 +41,29 @@ class User(UserMixin, db.Model):
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 
+    # The login (one signed-in device) and its plain token this object was loaded through;
+    # set by observations/logins.py, never stored on the user.
+    current_login = None
+    login_token = None
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        """Users are the same when they are the same row (UserMixin would compare get_id())."""
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        """The opposite of __eq__."""
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def get_id(self) -> str:
+        """Flask-Login's id: the login's random token, never the user id, so it can be revoked."""
+        if self.login_token is None:
+            raise LookupError("this user was not loaded through a login (see logins.py)")
+        return self.login_token
+
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password itself."""
         method = current_app.config["PASSWORD_HASH_METHOD"]

@@ -1,8 +1,10 @@
 """The user's own account: name, language and password."""
 
+import re
+
 from observations.extensions import db
 from observations.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, AuthActions
 
 
 def change_password(client, auth, current, new, confirm=None):
@@ -52,3 +54,29 @@ def test_changed_password_works_and_old_one_does_not(app, client, auth, world):
     auth.logout()
     assert auth.login("alpha-lead").status_code == 200
     assert auth.login("alpha-lead", "new-password-123").status_code == 302
+
+
+def test_guessing_the_current_password_is_limited_per_user(app, client, auth, world):
+    auth.login("alpha-lead")
+    for _ in range(5):
+        assert change_password(client, auth, "wrong-current", "new-password-123").status_code == 422
+    response = change_password(client, auth, PASSWORD, "new-password-123")
+    assert response.status_code == 429, "even the right password waits"
+    page = response.get_data(as_text=True)
+    assert re.search(r"Het huidige wachtwoord was te vaak verkeerd\. Wacht 1[45] minuten", page)
+    assert 840 <= int(response.headers["Retry-After"]) <= 900
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(username="alpha-lead"))
+        assert user.check_password(PASSWORD), "nothing changed"
+    other = app.test_client()
+    other_auth = AuthActions(other)
+    other_auth.login("alpha-coordinator")
+    response = change_password(other, other_auth, PASSWORD, "new-password-123")
+    assert response.status_code == 302, "other users are not limited"
+
+
+def test_a_wrong_new_password_does_not_count_as_a_guess(client, auth, world):
+    auth.login("alpha-lead")
+    for _ in range(6):
+        assert change_password(client, auth, PASSWORD, "kort").status_code == 422
+    assert change_password(client, auth, PASSWORD, "new-password-123").status_code == 302

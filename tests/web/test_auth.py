@@ -1,5 +1,7 @@
 """Logging in and out: success, failure, deactivated accounts, rate limits, cookies."""
 
+import re
+
 import pytest
 
 from observations.extensions import db
@@ -108,31 +110,85 @@ def test_session_cookie_is_httponly_and_samesite(client, auth, world):
     assert "SameSite=Lax" in session_cookie
 
 
+WAIT_NL = re.compile(r"Te veel inlogpogingen\. Wacht (\d+) (seconden|seconde|minuut|minuten) en")
+
+
 def test_failed_logins_are_rate_limited_per_address(client, auth, world):
     for _ in range(10):
         assert auth.login("alpha-lead", "wrong-password").status_code == 200
     response = auth.login("alpha-lead", "wrong-password")
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "Te veel inlogpogingen." in page
+    wait = WAIT_NL.search(page)
+    assert wait, "the message names the waiting time"
+    seconds = int(wait.group(1)) * (60 if wait.group(2).startswith("minu") else 1)
+    assert 50 <= seconds <= 60, "the oldest of ten failures within a minute frees up first"
+    assert 50 <= int(response.headers["Retry-After"]) <= 60
     assert 'value="alpha-lead"' in page, "the username typed is kept"
     assert auth.login("alpha-lead").status_code == 429, "even the right password waits"
+    other = auth.login("alpha-lead", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 302, "another address is not refused"
 
 
-def test_failed_logins_are_rate_limited_per_username_across_addresses(client, auth, world):
+def test_the_waiting_time_is_said_in_english_too(client, auth, world):
+    client.post("/language", data={"locale": "en", "csrf_token": auth.token()})
     for number in range(20):
+        environ = {"REMOTE_ADDR": f"10.0.0.{number % 5}"}
+        assert auth.login("alpha-lead", "wrong", environ_base=environ).status_code == 200
+    response = auth.login("alpha-lead", "wrong", environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert re.search(r"Too many login attempts\. Wait (59|60) minutes and try again\.", page)
+    assert 3500 <= int(response.headers["Retry-After"]) <= 3600
+
+
+def test_a_stranger_guessing_from_many_addresses_does_not_lock_the_owner_out(client, auth, world):
+    for number in range(25):
         environ = {"REMOTE_ADDR": f"10.0.0.{number}"}
         assert auth.login("alpha-lead", "wrong", environ_base=environ).status_code == 200
-    blocked = auth.login("alpha-lead", "wrong", environ_base={"REMOTE_ADDR": "10.0.1.1"})
-    assert blocked.status_code == 429
-    other = auth.login("alpha-coordinator", environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    for guesser in ("10.0.0.3", "10.0.0.19"):
+        blocked = auth.login("alpha-lead", "wrong", environ_base={"REMOTE_ADDR": guesser})
+        assert blocked.status_code == 429, "an address that guessed this account waits"
+        assert WAIT_NL.search(blocked.get_data(as_text=True))
+        right = auth.login("alpha-lead", environ_base={"REMOTE_ADDR": guesser})
+        assert right.status_code == 429, "even with the right password"
+    owner = auth.login("alpha-lead", environ_base={"REMOTE_ADDR": "192.168.1.20"})
+    assert owner.status_code == 302, "the owner's phone, which never failed, logs in"
+    auth.logout()
+    clean = auth.login("alpha-lead", "wrong", environ_base={"REMOTE_ADDR": "172.16.0.1"})
+    assert clean.status_code == 200, "a clean address gets its password checked"
+    assert "Onbekende gebruikersnaam of verkeerd wachtwoord." in clean.get_data(as_text=True)
+    again = auth.login("alpha-lead", "wrong", environ_base={"REMOTE_ADDR": "172.16.0.1"})
+    assert again.status_code == 429, "after failing for this account, it waits too"
+    other = auth.login("alpha-coordinator", environ_base={"REMOTE_ADDR": "10.0.0.3"})
     assert other.status_code == 302, "other accounts are not locked out"
 
 
+def test_ipv6_addresses_are_counted_per_64_network(client, auth, world):
+    for number in range(1, 11):
+        environ = {"REMOTE_ADDR": f"2001:db8:1:2::{number:x}"}
+        assert auth.login("alpha-lead", "wrong", environ_base=environ).status_code == 200
+    same_network = {"REMOTE_ADDR": "2001:db8:1:2:ffff:ffff:ffff:ffff"}
+    assert auth.login("alpha-lead", environ_base=same_network).status_code == 429
+    other_network = {"REMOTE_ADDR": "2001:db8:1:3::1"}
+    assert auth.login("alpha-lead", environ_base=other_network).status_code == 302
+
+
 def test_successful_logins_do_not_count_against_the_limit(client, auth, world):
+    for _ in range(9):
+        assert auth.login("alpha-lead", "wrong-password").status_code == 200
     for _ in range(12):
         assert auth.login("alpha-lead").status_code == 302
         auth.logout()
+    assert auth.login("alpha-lead", "wrong-password").status_code == 200, "the tenth failure"
+    assert auth.login("alpha-lead", "wrong-password").status_code == 429
+
+
+def test_empty_forms_do_not_count_against_the_limit(client, auth, world):
+    for _ in range(12):
+        data = {"username": "alpha-lead", "csrf_token": auth.token()}
+        assert client.post("/login", data=data).status_code == 200
+    assert auth.login("alpha-lead").status_code == 302
 
 
 def test_security_headers_are_sent(client):

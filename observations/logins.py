@@ -1,0 +1,140 @@
+"""Logins: one row per signed-in browser or phone, so that every login can be revoked.
+
+The session cookie and the "stay logged in" cookie carry the login's random token (Flask-Login's
+alternative id), never the user id; only the token's SHA-256 is stored. Logging out, a password
+change, "log out on all devices" and deactivation end logins, and a copied cookie stops working.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from .extensions import db
+from .models import Login, User, utcnow
+
+# A login in use is pushed forward at most this often, so requests do not all write.
+TOUCH_EVERY = timedelta(minutes=5)
+
+# (pattern, name) in order: the first that matches names the browser, then the system.
+BROWSERS = (
+    (r"EdgA?/|Edg/", "Edge"),
+    (r"OPR/|Opera", "Opera"),
+    (r"SamsungBrowser/", "Samsung Internet"),
+    (r"Firefox/|FxiOS/", "Firefox"),
+    (r"Chrome/|CriOS/|Chromium/", "Chrome"),
+    (r"Safari/", "Safari"),
+)
+SYSTEMS = (
+    (r"Android", "Android"),
+    (r"iPhone|iPad|iPod", "iOS"),
+    (r"Windows", "Windows"),
+    (r"CrOS", "ChromeOS"),
+    (r"Mac OS X|Macintosh", "macOS"),
+    (r"Linux", "Linux"),
+)
+
+
+def _digest(token: str) -> str:
+    """The SHA-256 of a token; tokens are long and random, so a fast hash is enough."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def device_of(user_agent: str | None) -> str:
+    """A coarse description of a browser, such as "Chrome · Android"; "" when unknown."""
+    agent = user_agent or ""
+    names = [
+        next((name for pattern, name in table if re.search(pattern, agent)), None)
+        for table in (BROWSERS, SYSTEMS)
+    ]
+    return " · ".join(name for name in names if name)[:80]
+
+
+def lifetime(remember: bool) -> timedelta:
+    """How long a login lasts after its last use: days when remembered, else hours."""
+    config = current_app.config
+    if remember:
+        return timedelta(days=float(config["REMEMBER_DAYS"]))
+    return timedelta(hours=float(config["LOGIN_IDLE_HOURS"]))
+
+
+def _attach(user: User, login: Login, token: str) -> User:
+    """Remember on the user object which login it came through (for get_id and the views)."""
+    user.current_login = login
+    user.login_token = token
+    return user
+
+
+def start_login(user: User, remember: bool, user_agent: str | None = None) -> User:
+    """Create a login for the user; the returned user carries its token for Flask-Login."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    login = Login(
+        user_id=user.id,
+        token_hash=_digest(token),
+        device=device_of(user_agent),
+        remember=remember,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime(remember),
+    )
+    db.session.add(login)
+    db.session.flush()
+    return _attach(user, login, token)
+
+
+def user_for_login_token(token: str) -> User | None:
+    """The active user of a login that is neither revoked nor expired, else None."""
+    if not token:
+        return None
+    login = db.session.scalar(select(Login).filter_by(token_hash=_digest(token)))
+    if login is None or login.revoked_at is not None or login.expires_at <= utcnow():
+        return None
+    if not login.user.active:
+        return None
+    return _attach(login.user, login, token)
+
+
+def touch(login: Login) -> bool:
+    """Push a login in use forward, at most every TOUCH_EVERY; tell whether it was written."""
+    now = utcnow()
+    if now - login.last_seen_at < TOUCH_EVERY:
+        return False
+    login.last_seen_at = now
+    login.expires_at = now + lifetime(login.remember)
+    return True
+
+
+def end_login(login: Login | None) -> None:
+    """Revoke one login (logging out on this device)."""
+    if login is not None and login.revoked_at is None:
+        login.revoked_at = utcnow()
+
+
+def end_all_logins(user: User) -> int:
+    """Revoke every login of the user (all devices); return how many were ended."""
+    result = db.session.execute(
+        update(Login)
+        .where(Login.user_id == user.id, Login.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return result.rowcount
+
+
+def active_logins(user: User, now: datetime | None = None) -> list[Login]:
+    """The user's logins that still work, most recently used first."""
+    return list(
+        db.session.scalars(
+            select(Login)
+            .where(
+                Login.user_id == user.id,
+                Login.revoked_at.is_(None),
+                Login.expires_at > (now or utcnow()),
+            )
+            .order_by(Login.last_seen_at.desc(), Login.id.desc())
+        )
+    )
