@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import compression, config, database, errors, i18n, security
+from . import compression, config, database, errors, i18n, security, urls
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    urls.init_app(app)
     _register_blueprints(app)
 
     from . import cli

@@ -3,14 +3,22 @@
 Study pages live under /studies/<slug>/…; a blueprint made by `study_blueprint` loads the
 study into `g.study` and refuses users without one of its roles. A study the user is not
 a member of answers 404, so that its existence is not revealed.
+
+An archived study is read-only: its members still read it and export from it, but every
+request that would change something in it is refused with 403 and a clear message, except
+the views marked `open_when_archived` (what an export needs).
 """
 
-from flask import Blueprint, abort, g, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .errors import render_error
 from .extensions import db, login_manager
 from .models import Membership, Role, Study, User
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 LANDING_ENDPOINT = {
     Role.COORDINATOR: "manage.index",
@@ -26,20 +34,40 @@ def membership_in(user: User, study: Study) -> Membership | None:
     )
 
 
-def active_memberships(user: User) -> list[Membership]:
-    """Return the user's active memberships of studies that are not archived."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(Study)
-            .where(
-                Membership.user_id == user.id,
-                Membership.active.is_(True),
-                Study.archived_at.is_(None),
-            )
-            .order_by(Study.name)
-        )
+def active_memberships(user: User, include_archived: bool = False) -> list[Membership]:
+    """Return the user's active memberships, of studies not archived unless asked for."""
+    query = (
+        select(Membership)
+        .join(Study)
+        .where(Membership.user_id == user.id, Membership.active.is_(True))
+        .order_by(Study.name)
     )
+    if not include_archived:
+        query = query.where(Study.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def open_when_archived(view):
+    """Mark a view that may change things even in an archived study (exports, presets)."""
+    view.open_when_archived = True
+    return view
+
+
+def archived_message(study: Study) -> str:
+    """Why nothing can be changed in an archived study, in the user's language."""
+    return _(
+        "Study %(name)s is archived: you can still read and export it, but nothing in it "
+        "can be changed.",
+        name=study.name,
+    )
+
+
+def _changes_archived_study(study: Study) -> bool:
+    """Whether this request would change something in an archived study."""
+    if study.archived_at is None or request.method in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "open_when_archived", False)
 
 
 def may_access(user: User, study: Study, roles: tuple[str, ...], admin: bool) -> bool:
@@ -57,7 +85,7 @@ def landing_url(membership: Membership) -> str:
 
 def study_blueprint(name: str, roles: tuple[str, ...], admin: bool = True) -> Blueprint:
     """Create a blueprint whose every page needs one of `roles` in the study of the URL."""
-    bp = Blueprint(name, __name__, url_prefix=f"/studies/<slug>/{name}")
+    bp = Blueprint(name, __name__, url_prefix=f"/studies/<slug:slug>/{name}")
 
     @bp.url_value_preprocessor
     def load_study(_endpoint, values):
@@ -81,6 +109,8 @@ def study_blueprint(name: str, roles: tuple[str, ...], admin: bool = True) -> Bl
             abort(404)
         if may_access(current_user, study, roles, admin):
             g.membership = membership_in(current_user, study)
+            if _changes_archived_study(study):
+                return render_error(403, archived_message(study))
             return None
         if membership_in(current_user, study) is None and not current_user.is_admin:
             g.study = None  # the error page must not show the study's name either

@@ -10,11 +10,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_migrate import upgrade
-from sqlalchemy import select
 
-from . import accounts, demo
+from . import accounts, demo, studies, text
 from .extensions import db
-from .models import ROLE_VALUES, Study
+from .models import ROLE_VALUES
 from .validation import Invalid
 
 
@@ -87,14 +86,14 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
         _fail({"role": [_("Give --study and --role together.")]})
     study = None
     if study_slug:
-        study = db.session.scalar(select(Study).filter_by(slug=study_slug))
+        study = studies.by_slug(study_slug)
         if study is None:
             _fail(
                 {
                     "study": [
                         _(
                             "There is no study with the short name %(slug)s.",
-                            slug=study_slug,
+                            slug=text.visible(study_slug),
                         )
                     ]
                 }

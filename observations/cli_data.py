@@ -10,10 +10,12 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from . import studies, text
 from .export import FORMATS, LABELS, ExportOptions, export
 from .extensions import db
-from .models import Site, Study
+from .models import FIRST_DAY, LAST_DAY, Site, Study
 from .pldp.importer import import_pldp
+from .validation import Invalid
 
 
 def _fail(message: str) -> None:
@@ -23,22 +25,37 @@ def _fail(message: str) -> None:
 
 
 def _date(value: str | None, option: str) -> date | None:
-    """A date from YYYY-MM-DD, or stop with a clear message."""
+    """A date from YYYY-MM-DD within the years Terloops stores, or stop with a clear message."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         _fail(
-            _("%(option)s takes a date like 2026-05-01, not %(value)s.", option=option, value=value)
+            _(
+                "%(option)s takes a date like 2026-05-01, not %(value)s.",
+                option=option,
+                value=text.visible(value),
+            )
         )
+    if not FIRST_DAY <= day <= LAST_DAY:
+        _fail(
+            _(
+                "%(option)s takes a date from %(first)s to %(last)s, not %(value)s.",
+                option=option,
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+                value=value,
+            )
+        )
+    return day
 
 
 def _study(slug: str) -> Study:
     """The study with this short name, or stop with a clear message."""
-    study = db.session.scalar(select(Study).filter_by(slug=slug))
+    study = studies.by_slug(slug)
     if study is None:
-        _fail(_("There is no study with the short name %(slug)s.", slug=slug))
+        _fail(_("There is no study with the short name %(slug)s.", slug=text.visible(slug)))
     return study
 
 
@@ -101,13 +118,13 @@ def import_pldp_command(table, locations, study_slug, name, timezone) -> None:
     """Import a PLDP 1.0 single-table CSV; importing the same file again adds nothing."""
     from zoneinfo import available_timezones
 
-    from .studies import slug_problems
-
     if timezone not in available_timezones():
-        _fail(_("Unknown time zone %(zone)s, e.g. Europe/Amsterdam.", zone=timezone))
-    exists = db.session.scalar(select(Study.id).filter_by(slug=study_slug)) is not None
-    if not exists and slug_problems(study_slug):
-        _fail(slug_problems(study_slug)[0])
+        _fail(_("Unknown time zone %(zone)s, e.g. Europe/Amsterdam.", zone=text.visible(timezone)))
+    if studies.by_slug(study_slug) is None:
+        for problem in studies.slug_problems(study_slug):
+            _fail(problem)
+        for problem in (name and text.problems(name, text.rule_of(Study.name))) or []:
+            _fail(_("--name: %(problem)s", problem=problem))
     read = lambda path: Path(path).read_text(encoding="utf-8-sig")  # noqa: E731
     try:
         report = import_pldp(
@@ -119,6 +136,9 @@ def import_pldp_command(table, locations, study_slug, name, timezone) -> None:
         )
     except UnicodeDecodeError:
         _fail(_("The file is not UTF-8 text."))
+    except Invalid as error:
+        db.session.rollback()
+        _fail(" ".join(m for messages in error.errors.values() for m in messages))
     for line in report.lines():
         click.echo(line)
 

@@ -5,11 +5,19 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+from .validation import Invalid
+
+# Headers an HTTP error carries that its answer must keep (405 Allow, 401 WWW-Authenticate,
+# 429 Retry-After, …); the body and its type are ours.
+_OWN_HEADERS = {"content-type", "content-length"}
+
 
 def _messages() -> dict[int, tuple[str, str]]:
     """Title and explanation for each error status, translated at request time."""
     return {
         400: (_("Bad request"), _("The request could not be understood.")),
+        401: (_("Not logged in"), _("Log in to continue.")),
         403: (_("No access"), _("Your role in this study does not allow this page.")),
         404: (
             _("Page not found"),
@@ -17,6 +25,8 @@ def _messages() -> dict[int, tuple[str, str]]:
         ),
         405: (_("Not allowed"), _("This action is not allowed here.")),
         413: (_("Too large"), _("What you sent is too large.")),
+        415: (_("Bad request"), _("The request could not be understood.")),
+        422: (_("Not stored"), _("What you sent could not be stored.")),
         429: (
             _("Too many attempts"),
             _("Too many attempts in a short time. Wait a minute and try again."),
@@ -25,6 +35,7 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("Something went wrong"),
             _("An unexpected error occurred. Please try again."),
         ),
+        503: (_("Busy"), _("The server is busy. Try again shortly.")),
     }
 
 
@@ -33,13 +44,17 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(status: int, detail: str | None = None):
-    """Render the error page (or JSON) for an HTTP status."""
-    title, message = _messages().get(status, _messages()[500])
+def render_error(status: int, detail: str | None = None, details: dict | None = None):
+    """Render the error page (or JSON) for an HTTP status; `details` are messages per field."""
+    title, message = _messages().get(status, _messages()[500 if status >= 500 else 400])
     if _wants_json():
-        return jsonify(error=title, message=detail or message), status
+        body = {"error": title, "message": detail or message}
+        if details:
+            body["errors"] = details
+        return jsonify(body), status
+    lines = [line for messages in (details or {}).values() for line in messages]
     return render_template(
-        "errors/error.html", status=status, title=title, message=detail or message
+        "errors/error.html", status=status, title=title, message=detail or message, details=lines
     ), status
 
 
@@ -59,7 +74,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        """Every other HTTP error; one that carries its own response (a rate limit) keeps it."""
+        """Every other HTTP error, with its headers; one with its own response keeps it."""
         if error.response is not None:
             return error.response
-        return render_error(error.code or 500)
+        body, status = render_error(error.code or 500)
+        response = app.make_response((body, status))
+        for name, value in error.get_headers():
+            if name.lower() not in _OWN_HEADERS:
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Invalid)
+    def invalid(error: Invalid):
+        """The last line of defence: text a form or service let through, refused at flush."""
+        db.session.rollback()
+        return render_error(422, details={k: [str(m) for m in v] for k, v in error.errors.items()})

@@ -56,7 +56,7 @@ class FollowsRule:
             raise StopValidation(found[0])
 
 
-def _strip(value):
+def stripped(value):
     """Text fields keep what was typed, without surrounding spaces."""
     return value.strip() if isinstance(value, str) else value
 
@@ -68,7 +68,7 @@ def text_field(column, label, required_message=None, **kwargs) -> UnboundField:
     render_kw = {"data-maxlength": rule.longest, **kwargs.pop("render_kw", {})}
     validators = [FollowsRule(rule, required_message), *kwargs.pop("validators", [])]
     return field_class(
-        label, validators=validators, filters=[_strip], render_kw=render_kw, **kwargs
+        label, validators=validators, filters=[stripped], render_kw=render_kw, **kwargs
     )
 
 
@@ -95,6 +95,10 @@ class DayField(DateField):
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, [*(validators or []), InRange()], **kwargs)
         self.messages = {"invalid": _l("Give a date like 2026-05-01.")}
+
+    def _value(self):
+        """The date, or what was typed, with each character a page cannot hold shown as �."""
+        return text.visible(super()._value())
 
     def process_formdata(self, valuelist):
         """Parse the date; a bad one gets our message rather than WTForms' own."""

@@ -3,13 +3,11 @@
 import hashlib
 import secrets
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import audit
+from . import audit, text
 from .extensions import db
 from .models import ApiToken, User, utcnow
-from .validation import Invalid
 
 PREFIX = "tl_"
 
@@ -21,9 +19,7 @@ def _digest(token: str) -> str:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for the user; the plain token is returned this once only."""
-    name = (name or "").strip()
-    if not name or len(name) > 80:
-        raise Invalid.single("name", _("Give the token a name of at most 80 characters."))
+    name = text.clean(name, text.rule_of(ApiToken.name), "name")
     plain = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), prefix=plain[:10])
     db.session.add(token)

@@ -172,6 +172,14 @@ def test_create_user_prompts_for_the_password(app, runner):
             ["nina", "--password", "a-long-password", "--study", "alpha"],
             "Geef --study en --role samen op.",
         ),
+        # A name from a shell whose bytes were not UTF-8 arrives with lone surrogates.
+        (["nina", "--password", "a-long-password", "--name", "Ni\udcffna"], "kapot teken"),
+        (["nina", "--password", "a-long-password", "--name", "Ni\x1bna"], "stuurteken"),
+        (["nina", "--password", "a-long-password", "--name", "N" * 121], "Hoogstens 120 tekens"),
+        (
+            ["nina", "--password", "a-long-password", "--study", "al\udcffpha", "--role", "lead"],
+            "Er is geen studie met de korte naam al\ufffdpha.",
+        ),
     ],
 )
 def test_create_user_explains_bad_input(app, runner, world, args, message):
@@ -199,3 +207,10 @@ def test_demo_writes_a_random_secret_key_when_none_is_configured(
     assert len(restarted.secret_key) == 64
     unconfigured = create_app({"INSTANCE_PATH": str(tmp_path / "other")})
     assert not unconfigured.secret_key, "no silent default key"
+
+
+def test_create_user_without_a_name_shows_the_username(app, runner):
+    result = runner.invoke(args=["create-user", "nina", "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).filter_by(username="nina")).display_name == "nina"

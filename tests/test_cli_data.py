@@ -53,6 +53,12 @@ def test_export_explains_bad_input(app, runner, tmp_path):
             ["export", "demo", "--out", out, "--from", "2026-05-02", "--to", "2026-05-01"],
             "--from ligt na --to.",
         ),
+        (
+            ["export", "demo", "--out", out, "--to", "9999-12-31"],
+            "--to neemt een datum van 2000-01-01 tot en met 2099-12-31, niet 9999-12-31.",
+        ),
+        (["export", "demo", "--out", out, "--from", "1999-12-31"], "2000-01-01 tot en met"),
+        (["export", "d\x00emo", "--out", out], "Er is geen studie met de korte naam d\ufffdemo."),
     ]
     for args, message in cases:
         result = runner.invoke(args=args)
@@ -89,3 +95,37 @@ def test_import_pldp_explains_bad_input(runner, tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     result = runner.invoke(args=["import-pldp", str(binary), "--study", "binair"])
     assert result.exit_code == 2 and "geen UTF-8" in result.output
+
+
+def test_import_pldp_explains_a_name_that_cannot_be_stored(app, runner):
+    table = str(DATA / "seattle_2018_people_staying.csv")
+    for name, message in [("S" * 201, "Hoogstens 200 tekens"), ("Sea\udcfftle", "kapot teken")]:
+        result = runner.invoke(args=["import-pldp", table, "--study", "seattle", "--name", name])
+        assert result.exit_code == 2, result.output
+        assert "--name: " in result.output and message in result.output, result.output
+    with app.app_context():
+        from observations.models import Study
+
+        assert db.session.scalar(db.select(Study)) is None
+
+
+def test_import_pldp_explains_text_in_the_file_that_cannot_be_stored(app, runner, tmp_path):
+    locations = (DATA / "seattle_2018_locations.csv").read_text(encoding="utf-8-sig")
+    broken = tmp_path / "locations.csv"
+    broken.write_text(locations.replace("Seattle", "Seat\x00tle"), encoding="utf-8")
+    result = runner.invoke(
+        args=[
+            "import-pldp",
+            str(DATA / "seattle_2018_people_staying.csv"),
+            "--locations",
+            str(broken),
+            "--study",
+            "seattle",
+        ]
+    )
+    assert result.exit_code == 2, result.output
+    assert "onzichtbaar stuurteken" in result.output
+    with app.app_context():
+        from observations.models import Study
+
+        assert db.session.scalar(db.select(Study)) is None, "nothing is half-imported"

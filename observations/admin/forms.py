@@ -1,4 +1,4 @@
-"""The admin's form for a new study."""
+"""The admin's forms: a new study, and archiving or reopening one."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,3 +18,7 @@ class StudyForm(Form):
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
     description = text_field(Study.description, _l("Description"))
+
+
+class ArchiveForm(Form):
+    """The button that archives or reopens a study (its CSRF token is all it carries)."""

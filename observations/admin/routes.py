@@ -1,4 +1,4 @@
-"""Admin home: every study and account, and a form for a new study."""
+"""Admin home: every study and account, a form for a new study, archiving studies."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Membership, Session, Site, Study, User
 from ..validation import Invalid
 from . import bp
-from .forms import StudyForm
+from .forms import ArchiveForm, StudyForm
 
 
 def _study_rows() -> list[dict]:
@@ -40,7 +40,11 @@ def _render(form: StudyForm, status: int = 200):
         .order_by(User.username)
     )
     return render_template(
-        "admin/index.html", studies=_study_rows(), users=list(users), form=form
+        "admin/index.html",
+        studies=_study_rows(),
+        users=list(users),
+        form=form,
+        archive_form=ArchiveForm(),
     ), status
 
 
@@ -71,3 +75,25 @@ def create_study():
             return redirect(url_for("admin.index"))
     db.session.rollback()
     return _render(form, 422)
+
+
+@bp.post("/studies/<int:study_id>/archive")
+def archive_study(study_id: int):
+    """Make a study read-only: its members can still read and export it."""
+    study = db.get_or_404(Study, study_id)
+    if ArchiveForm().validate_on_submit():
+        studies.archive_study(study, actor=current_user)
+        db.session.commit()
+        flash(_("Study %(name)s is archived: read-only from now on.", name=study.name), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/studies/<int:study_id>/reopen")
+def reopen_study(study_id: int):
+    """Undo archiving: the study takes new records again."""
+    study = db.get_or_404(Study, study_id)
+    if ArchiveForm().validate_on_submit():
+        studies.reopen_study(study, actor=current_user)
+        db.session.commit()
+        flash(_("Study %(name)s is open again.", name=study.name), "success")
+    return redirect(url_for("admin.index"))

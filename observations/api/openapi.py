@@ -7,7 +7,9 @@ scan, an encounter and a note within it, so posting them as the demo fieldworker
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Site, Study
+from ..models import Encounter, FieldNote, Site, Study
+from ..studies import SLUG_PATTERN
+from ..text import rule_of
 
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 CODE = {"type": "string", "maxLength": 40}
@@ -194,7 +196,7 @@ def _schemas() -> dict:
                 "parties": {**CODE, "nullable": True},
                 "relation": {**CODE, "nullable": True},
                 "flags": CODES,
-                "note": {"type": "string", "maxLength": 500},
+                "note": {"type": "string", "maxLength": rule_of(Encounter.note).longest},
             },
             examples["encounter"],
         ),
@@ -205,7 +207,11 @@ def _schemas() -> dict:
                 **child,
                 "zone": {**ID, "nullable": True},
                 "written_at": {"type": "string", "format": "date-time"},
-                "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "text": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": rule_of(FieldNote.text).longest,
+                },
             },
             examples["note"],
         ),
@@ -261,7 +267,15 @@ def _schemas() -> dict:
         "Error": {
             "type": "object",
             "required": ["error", "message"],
-            "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+            "properties": {
+                "error": {"type": "string", "description": "A short title, e.g. 'Too large'."},
+                "message": {"type": "string", "description": "What to do, in your language."},
+                "errors": {
+                    "type": "object",
+                    "description": "{field: [messages]}, when a value could not be stored.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
         },
         "Labels": {
             "type": "object",
@@ -279,6 +293,12 @@ def _schemas() -> dict:
                         "version": {"type": "integer"},
                         "categories": {"type": "array", "items": {"type": "object"}},
                     },
+                },
+                "scan_rules": {
+                    "type": "object",
+                    "description": "A scan's arithmetic: categories counted exactly once "
+                    "(exactly_one) and at most once (at_most_one) per person, the zone "
+                    "condition meaning nobody is there (empty), category labels (labels)",
                 },
                 "sites": {"type": "array", "items": {"type": "object"}},
                 "slots": {"type": "array", "items": {"type": "object"}},
@@ -303,10 +323,11 @@ def _json(schema: str) -> dict:
 def _errors(*codes: int) -> dict:
     """The error responses an operation can give."""
     texts = {
-        400: "Bad request, or a missing CSRF token",
+        400: "Bad request: not JSON, nested too deeply, or a missing CSRF token",
         401: "Not authenticated",
         404: "Not found, or not yours",
-        413: "Too many records or bytes",
+        413: "Too many records or bytes (counted as read, chunked or not)",
+        422: "A value could not be stored",
         503: "Database busy: retry after the Retry-After seconds",
     }
     return {str(code): {"description": texts[code], **_json("Error")} for code in codes}
@@ -325,7 +346,7 @@ def document() -> dict:
         "name": "slug",
         "in": "path",
         "required": True,
-        "schema": {"type": "string", "maxLength": 40},
+        "schema": {"type": "string", "pattern": SLUG_PATTERN.pattern},
     }
     return {
         "openapi": "3.0.3",
@@ -353,7 +374,7 @@ def document() -> dict:
                     "requestBody": {"required": True, **_json("SyncRequest")},
                     "responses": {
                         "200": {"description": "A result per record", **_json("SyncResponse")},
-                        **_errors(400, 401, 413, 503),
+                        **_errors(400, 401, 413, 422, 503),
                     },
                 }
             },

@@ -1,12 +1,14 @@
 """API views: thin wrappers around the sync and capture services."""
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from .. import json_input
 from ..access import membership_in
+from ..body_limit import body_limit, read_body
 from ..capture import capture_data
 from ..extensions import db
 from ..models import Session, Study, utcnow
@@ -24,18 +26,30 @@ def _error(status: int, error: str, message: str):
     return response
 
 
+def _too_large(limit: int) -> str:
+    """What a phone is told when its batch has too many bytes."""
+    return _("Send at most %(n)d kB per request; split the queue into batches.", n=limit // 1024)
+
+
+def _request_json():
+    """The request's JSON value, or None when it is not JSON (TooDeep when nested too deeply)."""
+    if not request.is_json:
+        return None
+    try:
+        return json_input.loads(read_body())
+    except json_input.NotJSON:
+        return None
+
+
 @bp.post("/sync")
+@body_limit("SYNC_MAX_BYTES", _too_large)
 @authenticated
 def sync():
     """Store a batch of records; one result per record, in order."""
-    limit = current_app.config["SYNC_MAX_BYTES"]
-    if request.content_length and request.content_length > limit:
-        return _error(
-            413,
-            _("Too large"),
-            _("Send at most %(n)d kB per request; split the queue into batches.", n=limit // 1024),
-        )
-    data = request.get_json(silent=True)
+    try:
+        data = _request_json()
+    except json_input.TooDeep as error:
+        return _error(400, _("Bad request"), str(error))
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         return _error(
             400,
@@ -64,7 +78,7 @@ def _member_study(slug: str) -> Study:
     return study
 
 
-@bp.get("/studies/<slug>/capture")
+@bp.get("/studies/<slug:slug>/capture")
 @authenticated
 def capture(slug: str):
     """Sites, zones, codebook and slots that the capture screens work from."""

@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -37,7 +38,8 @@ def export_dir(app: Flask) -> Path:
 def create_job(study: Study, user: User, options: ExportOptions) -> ExportJob:
     """Record a new export (the caller commits), clearing out expired files first."""
     remove_expired_files(study)
-    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    # The study's local time, as the list of past exports shows it.
+    stamp = utcnow().astimezone(ZoneInfo(study.timezone)).strftime("%Y%m%d-%H%M%S")
     suffix = "-pldp" if options.format == "pldp" else ""
     job = ExportJob(
         study_id=study.id,

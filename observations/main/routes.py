@@ -23,8 +23,8 @@ def home():
 @bp.route("/studies")
 @login_required
 def studies():
-    """List the studies the user takes part in, with their role in each."""
-    memberships = active_memberships(current_user)
+    """List the studies the user takes part in, with their role in each (archived ones too)."""
+    memberships = active_memberships(current_user, include_archived=True)
     return render_template(
         "main/studies.html",
         memberships=memberships,

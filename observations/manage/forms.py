@@ -8,6 +8,11 @@ from wtforms.validators import InputRequired
 from ..forms import Form
 
 
+def user_id_or_none(value) -> int | None:
+    """A chosen user's id; the empty first option ("choose …") is none."""
+    return int(value) if value not in ("", None) else None
+
+
 class QueueUploadForm(Form):
     """A queue file from a phone, and whose records they are."""
 
@@ -18,6 +23,6 @@ class QueueUploadForm(Form):
     )
     fieldworker = SelectField(
         _l("Whose records are these?"),
-        coerce=int,
+        coerce=user_id_or_none,
         validators=[InputRequired(_l("Choose the fieldworker."))],
     )

@@ -1,6 +1,7 @@
 """Coordinator home: sites with zones, the team and the coming week's schedule."""
 
 from flask import g, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -48,8 +49,10 @@ def queue():
         .order_by(Membership.observer_code)
     ).all()
     form = QueueUploadForm()
+    # A required select starts with an empty option, so nobody is chosen by accident.
     form.fieldworker.choices = [
-        SelectChoice(m.user_id, f"{m.observer_code} · {m.user.name}") for m in members
+        SelectChoice("", _("Choose a fieldworker")),
+        *(SelectChoice(m.user_id, f"{m.observer_code} · {m.user.name}") for m in members),
     ]
     report = None
     if form.validate_on_submit():

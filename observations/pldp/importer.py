@@ -8,19 +8,24 @@ sync service recognises a second import of the same file and adds nothing.
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import accounts, audit, codebook, studies
+from .. import accounts, audit, codebook, studies, text
 from ..extensions import db
 from ..models import Category, Code, Codebook, Membership, Site, Study, User, Zone
 from ..sync import MAX_BATCH, sync_records
+from ..validation import Invalid
 from .columns import normalise, programme_code, weather_code
 from .reading import Reading, read_locations, read_table, survey_minutes
 
 NAMESPACE = uuid.UUID("8b0b7c55-4a8e-4f5a-9f5e-1d4c7f0f2a11")
+# PLDP notes every activity a person shows, so one person may count in several: a study
+# made from a PLDP file lets them (scan_rules.py). An existing study keeps its own rules.
+SEVERAL_PER_PERSON = ("activity",)
 
 
 @dataclass
@@ -73,6 +78,9 @@ def _study(slug: str, name: str, timezone: str, actor: User | None) -> tuple[Stu
         return study, False
     study = studies.create_study(name or slug, slug, actor=actor)
     study.timezone = timezone
+    for category in codebook.categories(study):
+        if category.key in SEVERAL_PER_PERSON:
+            category.per_person = None
     return study, True
 
 
@@ -121,20 +129,24 @@ def _zones(study: Study, reading: Reading, places: dict) -> dict[str, tuple[int,
         names = {**survey.names, **{k: v for k, v in place.items() if isinstance(v, str) and v}}
         if places and location not in places:
             reading.warnings.append(f"location {location} is not in the locations file")
-        site_name = (
+        site_name = _place_text(
+            location,
             names.get("neighborhood")
             or names.get("neighbourhood")
             or names.get("location_name_primary")
-            or location
-        )[:200]
+            or location,
+            Site.name,
+        )
         site = sites.get(site_name)
         if site is None:
             site = Site(
                 study_id=study.id,
                 name=site_name,
                 kind="street" if places else "other",
-                city=names.get("location_city", "")[:100],
-                neighbourhood=(names.get("neighborhood") or "")[:100],
+                city=_place_text(location, names.get("location_city", ""), Site.city),
+                neighbourhood=_place_text(
+                    location, names.get("neighborhood") or "", Site.neighbourhood
+                ),
             )
             db.session.add(site)
             db.session.flush()
@@ -152,6 +164,21 @@ def _zones(study: Study, reading: Reading, places: dict) -> dict[str, tuple[int,
             db.session.flush()
         zones[location] = (zone.id, site.id)
     return zones
+
+
+def _place_text(location: str, value: str, column) -> str:
+    """A name from the file as the column can hold it, or Invalid saying which location."""
+    found = text.problems(value, replace(text.rule_of(column), required=False))
+    if found:
+        raise Invalid.single(
+            "locations",
+            _(
+                "Location %(location)s: %(problem)s",
+                location=text.visible(location[:40]),
+                problem=found[0],
+            ),
+        )
+    return value
 
 
 def _observer(study: Study, surveyor: str, actor: User | None) -> User:

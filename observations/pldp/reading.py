@@ -7,10 +7,10 @@ scan. Every count column is mapped to a codebook code, added to the codebook, re
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from .. import json_input
 from .columns import (
     CONTEXT,
     EXPORT_NAMES,
@@ -126,10 +126,10 @@ def read_locations(text: str) -> dict[str, dict]:
         if row.get("location_id"):
             geometry = row.get("location_geometry", "")
             try:
-                geometry = json.loads(
+                geometry = json_input.loads(
                     geometry if geometry.startswith("{") else "{" + geometry + "}"
                 )
-            except ValueError:
+            except ValueError:  # not JSON, or nested too deeply
                 geometry = None
             places[row["location_id"]] = {**row, "geometry": geometry}
     return places

@@ -19,11 +19,13 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from .. import audit
+from ..access import open_when_archived
 from ..export import ExportOptions
 from ..export import jobs as export_jobs
 from ..export.source import StudyData
 from ..extensions import db
 from ..models import REVIEW_STATES, ExportJob, ExportPreset, Membership, Site
+from ..urls import id_arg
 from . import bp
 from .forms import ExportForm
 
@@ -91,15 +93,16 @@ def _page(form: ExportForm, status: int = 200):
         expired=export_jobs.is_expired,
         keep_days=current_app.config["EXPORT_KEEP_DAYS"],
         failure=export_jobs.failure_text,
-        highlight=request.args.get("job", type=int),
+        highlight=id_arg("job"),
     ), status
 
 
 @bp.route("/export", methods=["GET", "POST"])
+@open_when_archived
 def export_page():
     """Choose what to export; small exports download at once, large ones run on."""
     form = _form()
-    preset_id = request.args.get("preset", type=int)
+    preset_id = id_arg("preset")
     if request.method == "GET" and preset_id:
         preset = db.session.get(ExportPreset, preset_id)
         if preset is None or preset.user_id != current_user.id or preset.study_id != g.study.id:
@@ -157,6 +160,7 @@ def _save_preset(name: str, options: ExportOptions):
 
 
 @bp.post("/presets/<int:preset_id>/delete")
+@open_when_archived
 def delete_preset(preset_id: int):
     """Delete one of the user's presets."""
     preset = db.session.get(ExportPreset, preset_id)
@@ -211,6 +215,7 @@ def _expired_text() -> str:
 
 
 @bp.post("/export/jobs/<int:job_id>/delete")
+@open_when_archived
 def delete_job(job_id: int):
     """Delete one of the user's own exports, file and all."""
     job = _job(job_id)

@@ -12,7 +12,7 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import text
-from ..forms import DayField, Form
+from ..forms import DayField, Form, stripped
 from ..models import ExportPreset
 
 
@@ -55,6 +55,7 @@ class ExportForm(Form):
     date_to = DayField(_l("To"), validators=[Optional()])
     preset_name = StringField(
         _l("Name for these settings"),
+        filters=[stripped],
         render_kw={"data-maxlength": text.rule_of(ExportPreset.name).longest},
     )
     export = SubmitField(_l("Export"))

@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 
 
 def _uuid_of(record) -> str | None:
-    """The record's UUID as sent, for the result line."""
-    return record.get("uuid") if isinstance(record, dict) else None
+    """The record's UUID as sent, for the result line; anything but a string is not echoed."""
+    uuid = record.get("uuid") if isinstance(record, dict) else None
+    return uuid if isinstance(uuid, str) else None
 
 
 def _one(record, ctx: BatchContext, actor: User) -> tuple[dict, bool]:

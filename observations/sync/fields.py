@@ -5,11 +5,16 @@ Each reader returns the value, or raises FieldError with a message in the user's
 
 import math
 import uuid as uuid_module
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
+from .. import text as text_rules
+
 MISSING = object()
+# A code is a short word (String(40) in every table); longer text is never echoed back.
+LONGEST_CODE = 40
 
 
 class FieldError(Exception):
@@ -27,8 +32,10 @@ def required(record: dict, name: str):
 def a_uuid(value) -> str:
     """A UUID in its canonical lower-case form."""
     try:
-        return str(uuid_module.UUID(str(value)))
-    except (ValueError, AttributeError, TypeError):
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return str(uuid_module.UUID(value))
+    except ValueError:
         raise FieldError(_("Not a valid UUID.")) from None
 
 
@@ -72,16 +79,38 @@ def moment(value) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def text(value, longest: int) -> str:
-    """A string of at most `longest` characters, stripped."""
+def text(value, rule: text_rules.TextRule) -> str:
+    """A string that follows a model column's text rule (text.rule_of), stripped."""
     if not isinstance(value, str):
         raise FieldError(_("Give text."))
-    if "\x00" in value:
-        raise FieldError(_("The text contains a character that cannot be stored."))
     value = value.strip()
-    if len(value) > longest:
-        raise FieldError(_("At most %(n)d characters.", n=longest))
+    if rule.required and not value:
+        raise FieldError(_("This field is required."))
+    found = text_rules.problems(value, replace(rule, required=False))
+    if found:
+        raise FieldError(found[0])
     return value
+
+
+def unstorable(value) -> str | None:
+    """Why some string in a value (nested lists and objects, keys too) cannot be stored.
+
+    A lone surrogate or a NUL anywhere in a record must make that record invalid before
+    any of its strings reaches the database, a message or a page.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            problem = text_rules.character_problem(item)
+            if problem:
+                return problem
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def boolean(value) -> bool:
@@ -105,11 +134,14 @@ def id_list(value) -> list[int]:
 
 def code(value, valid: set[str], category_label: str) -> str:
     """One code of a codebook category."""
-    if not isinstance(value, str) or value not in valid:
+    if isinstance(value, str) and value in valid:
+        return value
+    if isinstance(value, str) and len(value) <= LONGEST_CODE:
         raise FieldError(
-            _("Unknown code %(code)s for %(category)s.", code=str(value), category=category_label)
+            _("Unknown code %(code)s for %(category)s.", code=value, category=category_label)
         )
-    return value
+    # Not a short string (a number, a list, pages of text): say so without echoing it.
+    raise FieldError(_("Give one of the codes of %(category)s.", category=category_label))
 
 
 def code_list(value, valid: set[str], category_label: str) -> list[str]:

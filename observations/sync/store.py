@@ -59,6 +59,8 @@ class Stored:
 
 def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, dict | None]:
     """Store one checked record and say what happened."""
+    if parsed.refusal:
+        return _refused(parsed, ctx)
     row = _row(parsed, ctx.owner)
     new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, row)
     if new_id is not None:
@@ -73,9 +75,30 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
     return "conflict", None
 
 
+def _refused(parsed: Parsed, ctx: BatchContext) -> tuple[str, dict | None]:
+    """A record its study takes no more; a copy of one already stored is still a duplicate.
+
+    A phone that sent its records before the study was archived (or the membership ended)
+    but never heard the answer sends them again: they arrived, so they are not refused.
+    """
+    stored = _load(parsed)
+    if (
+        stored is not None
+        and stored.owner_id == ctx.owner.id
+        and (
+            parsed.revision < stored.revision
+            or (parsed.revision == stored.revision and stored.content == parsed.content)
+        )
+    ):
+        return "duplicate", None
+    return "invalid", {"study": [parsed.refusal]}
+
+
 def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
     """Compare with the stored record; apply a correction. None means: changed meanwhile."""
     stored = _load(parsed)
+    if stored is None:
+        return None
     if stored.owner_id != ctx.owner.id:
         return "invalid", {"uuid": [_("This record belongs to another fieldworker.")]}
     if parsed.revision < stored.revision:
@@ -207,14 +230,16 @@ def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> Non
     )
 
 
-def _load(parsed: Parsed) -> Stored:
-    """Read the stored record with this UUID in canonical form."""
+def _load(parsed: Parsed) -> Stored | None:
+    """Read the stored record with this UUID in canonical form (None: there is none)."""
     model = MODELS[parsed.kind]
     table = model.__table__
     if parsed.kind == "session":
         row = db.session.execute(
             sa.select(table).where(table.c.study_id == parsed.study.id, table.c.uuid == parsed.uuid)
-        ).one()
+        ).one_or_none()
+        if row is None:
+            return None
         content = {
             "study": parsed.study.slug,
             "site": row.site_id,
@@ -233,7 +258,9 @@ def _load(parsed: Parsed) -> Stored:
             )
             .join(sessions, sessions.c.id == table.c.session_id)
             .where(table.c.study_id == parsed.study.id, table.c.uuid == parsed.uuid)
-        ).one()
+        ).one_or_none()
+        if row is None:
+            return None
         content = {"session": row.session_uuid, "zone": row.zone_id}
         content.update(_child_content(parsed.kind, row.id))
         owner_id = row.owner_id

@@ -289,3 +289,33 @@ def test_a_running_export_cannot_be_deleted(app, lead):
     assert "Deze export loopt nog" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(ExportJob, job_id) is not None
+
+
+def test_the_file_name_is_stamped_in_the_studys_local_time(app, world, monkeypatch):
+    from datetime import UTC, datetime
+
+    from observations.export import ExportOptions, jobs
+    from observations.models import Study, User
+
+    # 22:30 UTC on 1 July is half past midnight on 2 July in Amsterdam (summer time).
+    monkeypatch.setattr(jobs, "utcnow", lambda: datetime(2026, 7, 1, 22, 30, tzinfo=UTC))
+    with app.test_request_context():
+        study = db.session.scalar(sa.select(Study).filter_by(slug="alpha"))
+        user = db.session.scalar(sa.select(User).filter_by(username="alpha-lead"))
+        job = jobs.create_job(study, user, ExportOptions(format="csv"))
+        assert job.file_name == "terloops-alpha-20260702-003000.zip"
+        study.timezone = "America/New_York"
+        assert jobs.create_job(study, user, ExportOptions()).file_name.endswith(
+            "-20260701-183000.xlsx"
+        )
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "1999-12-31", "2026-02-30"])
+def test_a_date_out_of_range_is_explained_not_a_server_error(lead, day):
+    response = post(lead, export="1", date_to=day)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert (
+        "Geef een datum van 2000-01-01 tot en met 2099-12-31." in page
+        or "Geef een datum zoals" in page
+    )

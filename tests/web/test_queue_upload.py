@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -100,7 +101,12 @@ def test_records_of_another_study_are_refused(app, client, coordinator, queue):
         (b"\xff\xfe not json", "geen JSON"),
         ({"records": []}, "download het via de statusregel"),
         ({"format": "terloops-queue", "records": "x"}, "download het via de statusregel"),
+        (
+            b'{"format": "terloops-queue", "records": [' + b"[" * 1000 + b"]" * 1000 + b"]}",
+            "De JSON is te diep genest",
+        ),
     ],
+    ids=["binary", "no format", "records not a list", "nested too deeply"],
 )
 def test_a_file_that_is_no_queue_is_explained(client, coordinator, queue, payload, message):
     response = upload(client, coordinator, payload, queue["ids"]["fieldworker"])
@@ -126,3 +132,14 @@ def test_fieldworkers_cannot_upload(app, client, queue):
     assert client.get("/studies/sync/manage/queue").status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(User).filter_by(username="veldwerker"))
+
+
+def test_no_fieldworker_is_chosen_until_the_coordinator_chooses(app, client, coordinator, queue):
+    page = client.get("/studies/sync/manage/queue").get_data(as_text=True)
+    first = re.search(r'<select[^>]*name="fieldworker"[^>]*>\s*(<option[^>]*>)', page)
+    assert first and 'value=""' in first.group(1) and "selected" in first.group(1)
+    response = upload(client, coordinator, queue_file(queue["records"]), "")
+    assert response.status_code == 422
+    assert "Kies de veldwerker." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Session)) == 0
