@@ -77,6 +77,9 @@ def records(total: int, site: int, zones: list[int]) -> list[dict]:
             }
         )
         for scan in range(3):
+            # Counts that obey the scan's arithmetic (scan_rules.py): as many genders as ages.
+            adults, elderly = rng.randint(1, 20), rng.randint(0, 9)
+            men = rng.randint(0, adults + elderly)
             made.append(
                 {
                     "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -85,9 +88,9 @@ def records(total: int, site: int, zones: list[int]) -> list[dict]:
                     "zone": zones[scan],
                     "observed_at": at(5 + scan),
                     "counts": {
-                        "age": {"25-64": rng.randint(1, 20), "65+": rng.randint(0, 9)},
-                        "gender": {"man": rng.randint(1, 14), "woman": rng.randint(1, 15)},
-                        "activity": {"buying_selling": rng.randint(1, 20)},
+                        "age": {"25-64": adults, "65+": elderly},
+                        "gender": {"man": men, "woman": adults + elderly - men},
+                        "activity": {"buying_selling": rng.randint(1, adults + elderly)},
                     },
                     "conditions": ["accessible", "usable"],
                 }

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from . import codebook, schedule
+from . import codebook, scan_rules, schedule
 from .extensions import db
 from .models import Membership, Session, Site, Study, User
 from .sync.fields import iso
@@ -15,9 +15,21 @@ def _labels(item, prefix: str = "label") -> dict:
     return {"nl": getattr(item, f"{prefix}_nl"), "en": getattr(item, f"{prefix}_en")}
 
 
+def open_sessions(study: Study, user: User) -> list[Session]:
+    """The user's sessions in the study that have not ended, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Session)
+            .filter_by(study_id=study.id, fieldworker_id=user.id, ended_at=None, retracted=False)
+            .order_by(Session.started_at)
+        )
+    )
+
+
 def capture_data(study: Study, user: User) -> dict:
     """Everything the capture screens show, as plain JSON-able values."""
     version = codebook.current_version(study)
+    rows = codebook.categories(study)
     categories = [
         {
             "key": c.key,
@@ -30,7 +42,7 @@ def capture_data(study: Study, user: User) -> dict:
                 if x.valid_in(version)
             ],
         }
-        for c in codebook.categories(study)
+        for c in rows
     ]
     sites = db.session.scalars(
         select(Site).filter_by(study_id=study.id, active=True).order_by(Site.name)
@@ -39,15 +51,12 @@ def capture_data(study: Study, user: User) -> dict:
     start = schedule.local_day_bounds(today, study.timezone)[0]
     slots = schedule.slots_between(study, start, start + timedelta(days=15), fieldworker=user)
     membership = db.session.scalar(select(Membership).filter_by(study_id=study.id, user_id=user.id))
-    open_sessions = db.session.scalars(
-        select(Session)
-        .filter_by(study_id=study.id, fieldworker_id=user.id, ended_at=None, retracted=False)
-        .order_by(Session.started_at)
-    )
     return {
         "study": {"slug": study.slug, "name": study.name, "timezone": study.timezone},
         "observer_code": membership.observer_code if membership else None,
         "codebook": {"version": version, "categories": categories},
+        # The scan's arithmetic, checked on the phone as the server checks it.
+        "scan_rules": scan_rules.rules_for(rows, version),
         "sites": [
             {
                 "id": s.id,
@@ -69,6 +78,6 @@ def capture_data(study: Study, user: User) -> dict:
         ],
         "open_sessions": [
             {"uuid": s.uuid, "site": s.site_id, "started_at": iso(s.started_at)}
-            for s in open_sessions
+            for s in open_sessions(study, user)
         ],
     }

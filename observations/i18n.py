@@ -1,12 +1,21 @@
-"""Languages and time zones: Dutch by default, English on request, times in local time."""
+"""Languages and time zones: Dutch by default, English on request, times in local time.
 
-from flask import Flask, current_app, g, has_request_context, session
+Times are shown in the locale's own clock ("14:05" in Dutch, "2:05 PM" in English) by the
+filters `clock`, `day_clock` and `day_clock_range`; static/js/field.js `timeOf` writes the
+phone's times the same way. `html_datetime` writes a `<time datetime>` value.
+"""
+
+from datetime import datetime
+
+from babel import dates
+from flask import Flask, Response, current_app, g, has_request_context, session
 from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
     format_time,
     get_locale,
+    get_timezone,
     gettext,
     ngettext,
 )
@@ -44,6 +53,56 @@ def softbreak(text: str) -> Markup:
     return Markup("/<wbr>").join(escape(part) for part in str(text).split("/"))
 
 
+def clock(value: datetime) -> str:
+    """A time of day in the locale's clock: 14:05, or 2:05 PM."""
+    return format_time(value, "short")
+
+
+def _day(value: datetime) -> str:
+    """A weekday and date in the locale's short form: vr 27 nov, or Fri, Nov 27."""
+    return dates.format_skeleton("MMMEd", value, tzinfo=get_timezone(), locale=get_locale())
+
+
+def day_clock(value: datetime) -> str:
+    """A day and a time of day: vr 27 nov, 14:05, or Fri, Nov 27, 2:05 PM."""
+    return get_locale().datetime_formats["short"].format(clock(value), _day(value))
+
+
+def day_clock_range(start: datetime, end: datetime) -> str:
+    """A day and a span of time: vr 27 nov, 10:00–11:30, or Fri, Nov 27, 10:00 – 11:30 AM."""
+    locale = get_locale()
+    # "h" where the locale reads the clock with AM/PM, "H" where it counts to 23.
+    hours = "hm" if "h" in locale.time_formats["short"].pattern else "Hm"
+    span = dates.format_interval(start, end, hours, tzinfo=get_timezone(), locale=locale)
+    return locale.datetime_formats["short"].format(span, _day(start))
+
+
+def html_datetime(value: datetime) -> str:
+    """A valid HTML `datetime` value in local time, to the second: 2026-11-27T10:00:00+01:00."""
+    return value.astimezone(get_timezone()).replace(microsecond=0).isoformat()
+
+
+def page_strings() -> dict[str, str]:
+    """Texts the script on every page (static/js/page.js) shows, in the user's language."""
+    return {
+        "logout_waiting": gettext(
+            "%(n)s records have not been sent yet. They stay on this phone and are sent "
+            "when you log in again. Log out anyway?",
+            n="%(n)s",
+        ),
+        "chars": gettext("%(length)s of %(longest)s characters"),
+        "chars_over": gettext("%(n)s characters too many (at most %(longest)s)"),
+        "chars_over_one": gettext("%(n)s character too many (at most %(longest)s)"),
+    }
+
+
+def _content_language(response: Response) -> Response:
+    """Say which language a page is in: the service worker refreshes pages cached in another."""
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Language", str(get_locale()))
+    return response
+
+
 def export_summary(settings: dict) -> str:
     """A one-line description of an export's settings, for the list of past exports."""
     from .export.words import words
@@ -74,6 +133,10 @@ def init_app(app: Flask) -> None:
         date=format_date,
         time=format_time,
         format_decimal=format_decimal,
+        clock=clock,
+        day_clock=day_clock,
+        day_clock_range=day_clock_range,
+        html_datetime=html_datetime,
         label=label,
         softbreak=softbreak,
         export_summary=export_summary,
@@ -85,4 +148,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
+            "page_strings": page_strings,
         }
+
+    app.after_request(_content_language)

@@ -8,7 +8,9 @@ from flask import g, render_template
 from flask_login import current_user
 
 from .. import indicators, schedule
-from ..capture import capture_data
+from ..capture import capture_data, open_sessions
+from ..models import Encounter, FieldNote
+from ..text import rule_of
 from . import bp
 from .strings import client_strings
 
@@ -20,8 +22,18 @@ def _capture_page(template: str, **extra):
     # The page shows the codebook as buttons; its scripts only need the version number.
     data["codebook"] = {"version": data["codebook"]["version"]}
     data["user"] = current_user.id
+    # Longest texts the server stores; the phone counts towards them and refuses more.
+    limits = {
+        "note": rule_of(FieldNote.text).longest,
+        "short_note": rule_of(Encounter.note).longest,
+    }
     return render_template(
-        template, data=data, categories=categories, strings=client_strings(), **extra
+        template,
+        data=data,
+        categories=categories,
+        strings=client_strings(),
+        limits=limits,
+        **extra,
     )
 
 
@@ -32,6 +44,7 @@ def index():
         "field/index.html",
         slots=schedule.days_ahead(g.study, 14, fieldworker=current_user),
         sessions=indicators.recent_sessions(g.study, limit=10, fieldworker=current_user),
+        open_sessions=open_sessions(g.study, current_user),
     )
 
 

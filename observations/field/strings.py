@@ -2,6 +2,8 @@
 
 from flask_babel import gettext as _
 
+from .. import scan_rules
+
 
 def client_strings() -> dict[str, str]:
     """Every text the field scripts need, in the user's language."""
@@ -23,7 +25,6 @@ def client_strings() -> dict[str, str]:
         "encounter_saved": _("Encounter saved: %(label)s"),
         "encounter_changed": _("Encounter changed: %(label)s"),
         "scan_saved": _("Scan of %(zone)s saved: %(n)s people"),
-        "scan_empty": _("Count at least one person, or mark the zone as empty."),
         "note_saved": _("Note saved"),
         "note_empty": _("Write a note first."),
         "undone": _("Undone: %(label)s"),
@@ -42,6 +43,9 @@ def client_strings() -> dict[str, str]:
         "unknown_session": _(
             "This session is not on this phone. Connect to the internet to load it."
         ),
+        "no_session": _("No session chosen: start one or continue one from Fieldwork."),
+        "not_yours": _("This session does not exist or is not yours."),
+        "login_to_load": _("Log in again to load this session."),
         "whole_site": _("whole site"),
         "change": _("Change"),
         "remove": _("Remove"),
@@ -65,4 +69,52 @@ def client_strings() -> dict[str, str]:
         "confirm_dismiss": _("Remove this refused record from the phone? It is then lost."),
         "minus_on": _("Correcting: taps subtract one"),
         "minus_off": _("Taps add one"),
+        "not_saved": _("%(n)s not saved: the server refused them (listed below)."),
+        "not_saved_one": _("%(n)s not saved: the server refused %(what)s – %(why)s"),
+        "refused_now": _("Not saved: the server refused %(what)s."),
+        "fix": _("Fix"),
+        "fixing": _("Back in its editor: %(what)s. Correct it and save it again."),
+        "replace_draft": _(
+            "This zone has counts you have not saved. Replace them with the refused scan?"
+        ),
+        "group_total": _("%(count)s of %(n)s"),
+        "too_long": _("At most %(longest)d characters; this has %(length)d."),
+        "fields": field_names(),
+        **scan_rules.messages(),
+    }
+
+
+def field_names() -> dict[str, str]:
+    """The sync API's field names in the user's words, for the server's reasons of refusal."""
+    time = _("Time")
+    return {
+        "uuid": _("Record"),
+        "kind": _("Kind of record"),
+        "revision": _("Version"),
+        "device_time": _("Phone's clock"),
+        "codebook_version": _("Codebook version"),
+        "retracted": _("Removed"),
+        "study": _("Study"),
+        "session": _("Session"),
+        "site": _("Site"),
+        "zone": _("Zone"),
+        "zones": _("Zones"),
+        "slot": _("Planned session"),
+        "started_at": _("Start time"),
+        "ended_at": _("End time"),
+        "weather": _("Weather"),
+        "temperature_c": _("Temperature"),
+        "crowding": _("Crowding"),
+        "programme": _("Programme"),
+        "observed_at": time,
+        "occurred_at": time,
+        "written_at": time,
+        "counts": _("Counts"),
+        "conditions": _("Zone conditions"),
+        "encounter_type": _("Type of encounter"),
+        "parties": _("Who with whom"),
+        "relation": _("Relation"),
+        "flags": _("Details"),
+        "note": _("Short note"),
+        "text": _("Text"),
     }

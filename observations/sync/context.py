@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import codebook
+from .. import codebook, scan_rules
 from ..extensions import db
 from ..models import Membership, Session, Site, Slot, Study, User, Zone, session_zones
 
@@ -33,6 +34,8 @@ class CodebookRules:
     codes: dict[str, set[str]]
     applies_to: dict[str, str]
     multiple: dict[str, bool]
+    # The scan's arithmetic (scan_rules.py): who counts once, at most once, and "empty".
+    scan: dict = field(default_factory=dict)
 
 
 class BatchContext:
@@ -43,7 +46,7 @@ class BatchContext:
         # A coordinator's upload may only write into the coordinator's own study.
         self.only_study = only_study
         self._studies: dict[str, Study | None] = {}
-        self._members: dict[int, bool] = {}
+        self._members: dict[int, bool | None] = {}
         self._rules: dict[tuple[int, int], CodebookRules | None] = {}
         self._versions: dict[int, int] = {}
         self._zones: dict[int, dict[int, set[int]]] = {}
@@ -51,26 +54,44 @@ class BatchContext:
         self.sessions: dict[str, SessionInfo] = {}
 
     def study(self, slug: str) -> Study | None:
-        """The study with this short name, if the owner is an active member of it."""
+        """The study with this short name, if the owner is or was a member of it."""
         if self.only_study is not None and slug != self.only_study:
             return None
         if slug not in self._studies:
             self._studies[slug] = db.session.scalar(select(Study).filter_by(slug=slug))
         study = self._studies[slug]
-        return study if study is not None and self.is_member(study) else None
+        return study if study is not None and self.membership(study) is not None else None
+
+    def membership(self, study: Study) -> bool | None:
+        """Whether the owner's membership of the study is active (None: never a member)."""
+        if study.id not in self._members:
+            self._members[study.id] = db.session.scalar(
+                select(Membership.active).filter_by(study_id=study.id, user_id=self.owner.id)
+            )
+        return self._members[study.id]
 
     def is_member(self, study: Study) -> bool:
         """Whether the owner holds an active role in the study."""
-        if study.id not in self._members:
-            self._members[study.id] = (
-                db.session.scalar(
-                    select(Membership.id).filter_by(
-                        study_id=study.id, user_id=self.owner.id, active=True
-                    )
-                )
-                is not None
+        return bool(self.membership(study))
+
+    def refusal(self, study: Study) -> str | None:
+        """Why nothing of the owner's may be stored in the study now, or None.
+
+        The records stay on the phone either way; the message says what the person can do.
+        """
+        if not self.is_member(study):
+            return _(
+                "Your membership of study %(name)s has ended; your records stay on this "
+                "phone. Ask your coordinator.",
+                name=study.name,
             )
-        return self._members[study.id]
+        if study.archived_at is not None:
+            return _(
+                "Study %(name)s is archived: nothing new can be stored. Your records stay "
+                "on this phone; ask your coordinator.",
+                name=study.name,
+            )
+        return None
 
     def current_version(self, study: Study) -> int:
         """The study's newest codebook version."""
@@ -91,6 +112,7 @@ class BatchContext:
                     {c.key: {x.code for x in c.codes if x.valid_in(version)} for c in categories},
                     {c.key: c.applies_to for c in categories},
                     {c.key: c.multiple for c in categories},
+                    scan_rules.rules_for(categories, version),
                 )
         return self._rules[key]
 

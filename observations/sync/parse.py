@@ -6,11 +6,27 @@ from datetime import datetime, timedelta
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from ..models import Study, utcnow
+from .. import scan_rules
+from ..models import Encounter, FieldNote, Study, utcnow
+from ..text import TextRule, rule_of
 from . import fields as f
 from .context import BatchContext, SessionInfo
 
 KINDS = ("session", "scan", "encounter", "note")
+# The texts a record carries follow their model columns' rules (text.py).
+STUDY_RULE = rule_of(Study.slug)
+OPTIONAL_STUDY_RULE = TextRule(STUDY_RULE.longest)
+NOTE_RULE = rule_of(Encounter.note)
+TEXT_RULE = rule_of(FieldNote.text)
+# The other fields a record can carry (codes, ids, times, …): none of their strings may hold
+# what cannot be stored. The texts (study, note, text) are checked by their rules instead;
+# fields of no kind are ignored, never echoed.
+CODED_FIELDS = {
+    "uuid", "kind", "revision", "device_time", "codebook_version", "retracted",
+    "site", "zones", "slot", "started_at", "ended_at", "weather", "temperature_c",
+    "crowding", "programme", "session", "zone", "observed_at", "counts", "conditions",
+    "occurred_at", "encounter_type", "parties", "relation", "flags", "written_at",
+}  # fmt: skip
 MAX_COUNT = 9999
 # A phone whose clock runs a day ahead is misconfigured; its times cannot be trusted.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -35,6 +51,9 @@ class Parsed:
     study: Study
     content: dict
     session: SessionInfo | None = None
+    # Why the study takes nothing new from the owner now (archived, membership ended): the
+    # record is refused unless it is a copy of one already stored (store.py).
+    refusal: str | None = None
 
 
 class Reader:
@@ -71,6 +90,11 @@ def parse(record, ctx: BatchContext) -> Parsed:
     if not isinstance(record, dict):
         raise RecordInvalid({"record": [_("A record is an object with fields.")]})
     reader = Reader(record)
+    for name in CODED_FIELDS.intersection(record):
+        problem = f.unstorable(record[name])
+        if problem:
+            reader.fail(name, problem)
+    reader.check()
     uuid = reader.get("uuid", f.a_uuid, required=True)
     kind = record.get("kind")
     if kind not in KINDS:
@@ -97,8 +121,9 @@ def _rules(reader: Reader, ctx: BatchContext, study: Study):
 
 def _session(reader, ctx, uuid, revision, common) -> Parsed:
     """A session: study, site, zones, times and the conditions it started under."""
-    slug = reader.get("study", f.text, 40, required=True)
+    slug = reader.get("study", f.text, STUDY_RULE, required=True)
     study = ctx.study(slug) if slug else None
+    refusal = ctx.refusal(study) if study is not None else None
     if slug and study is None:
         reader.fail("study", _("Unknown study %(slug)s, or you are not a member of it.", slug=slug))
     reader.check()
@@ -139,22 +164,24 @@ def _session(reader, ctx, uuid, revision, common) -> Parsed:
         "codebook_version": rules.version if rules else None,
         **common,
     }
+    if refusal and reader.errors:
+        reader.fail("study", refusal)
     reader.check()
-    return Parsed("session", uuid, revision, study, content)
+    return Parsed("session", uuid, revision, study, content, refusal=refusal)
 
 
 def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
     """A scan, encounter or note: checked against its session."""
     session_uuid = reader.get("session", f.a_uuid, required=True)
-    slug = reader.get("study", f.text, 40)
+    slug = reader.get("study", f.text, OPTIONAL_STUDY_RULE)
     reader.check()
-    session = ctx.session(session_uuid, slug)
+    session = ctx.session(session_uuid, slug or None)
     if session is None:
         reader.fail("session", _("Unknown session: send the session record first."))
         reader.check(unknown_session=True)
-    if session.fieldworker_id != ctx.owner.id or not ctx.is_member(session.study):
+    if session.fieldworker_id != ctx.owner.id:
         reader.fail("session", _("This session belongs to another fieldworker."))
-        reader.check()
+    reader.check()
     rules = _rules(reader, ctx, session.study)
     codes = rules.codes if rules else {}
     site_zones = ctx.zones_of_sites(session.study).get(session.site_id, set())
@@ -177,6 +204,7 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
         content["conditions"] = reader.get(
             "conditions", f.code_list, codes.get("conditions", set()), "conditions", default=[]
         )
+        _arithmetic(reader, content, rules)
     elif kind == "encounter":
         content.update(
             encounter_type=reader.get(
@@ -189,12 +217,15 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
             parties=reader.get("parties", f.code, codes.get("parties", set()), "parties"),
             relation=reader.get("relation", f.code, codes.get("relation", set()), "relation"),
             flags=reader.get("flags", f.code_list, codes.get("flags", set()), "flags", default=[]),
-            note=reader.get("note", f.text, 500, default=""),
+            note=reader.get("note", f.text, NOTE_RULE, default=""),
         )
     else:
-        content["text"] = reader.get("text", f.text, 2000, required=True)
+        content["text"] = reader.get("text", f.text, TEXT_RULE, required=True)
+    refusal = ctx.refusal(session.study)
+    if refusal and reader.errors:
+        reader.fail("study", refusal)
     reader.check()
-    return Parsed(kind, uuid, revision, session.study, content, session)
+    return Parsed(kind, uuid, revision, session.study, content, session, refusal)
 
 
 def _within(at: datetime, session: SessionInfo) -> bool:
@@ -229,3 +260,16 @@ def _counts(value, rules) -> dict[str, dict[str, int]]:
             if count:
                 counts.setdefault(category, {})[code] = count
     return {category: dict(sorted(per.items())) for category, per in sorted(counts.items())}
+
+
+def _arithmetic(reader: Reader, content: dict, rules) -> None:
+    """A scan obeys its codebook's per-person rules (scan_rules.py), as the phone checks too.
+
+    A withdrawn scan is not checked: withdrawing one stored before a rule existed must work.
+    """
+    if content["retracted"] or rules is None or not rules.scan:
+        return
+    if None in (content["counts"], content["conditions"]):
+        return
+    for message in scan_rules.problems(content["counts"], content["conditions"], rules.scan):
+        reader.fail("counts", message)

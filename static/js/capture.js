@@ -1,10 +1,13 @@
 // The session screen: encounters, scans and notes, with undo, a running tally and the
-// end of the session. Everything is saved on the phone first and synced in the background.
+// end of the session. Everything is saved on the phone first and synced in the background;
+// a record the server refuses comes back into its editor here to be fixed.
 import { EncounterFlow } from "./encounter.js";
-import { pageData, startField, t, timeOf } from "./field.js";
+import { onFix, pageData, recordName, startField, t, timeOf } from "./field.js";
+import { tooLong } from "./page.js";
 import { correct, create, localIso, sessionRecords, withdraw } from "./records.js";
 import { ScanCounter } from "./scan.js";
-import { get, getMeta, put, setMeta } from "./store.js";
+import { get, getMeta, put, remove, setMeta } from "./store.js";
+import { rejectedRecords } from "./sync.js";
 
 const data = pageData("capture-data");
 const context = { user: data.user, study: data.study.slug, codebookVersion: data.codebook.version };
@@ -13,22 +16,33 @@ const $ = (id) => document.getElementById(id);
 const zoneNames = Object.fromEntries(data.sites.flatMap((s) => s.zones.map((z) => [z.id, z.name])));
 let session;
 let engine;
+let timer = null;
+// The refused note being corrected in the note editor, if any.
+let fixingNote = null;
 
+// The session from this phone, or from the server; otherwise why it cannot be shown.
 async function loadSession() {
+  if (!uuid) return { missing: "no_session" };
   const local = await get("records", uuid);
-  if (local) return local.record;
+  if (local) return { session: local.record };
+  let response;
   try {
-    const response = await fetch(`/api/v1/sessions/${uuid}`, { credentials: "same-origin" });
-    if (!response.ok) return null;
-    // Continue on this phone a session started elsewhere: keep its records as synced.
-    for (const record of (await response.json()).records) {
-      await put("records", { uuid: record.uuid, kind: record.kind, session: record.session || record.uuid,
-                             user: data.user, study: data.study.slug, record, synced: true });
-    }
-    return (await get("records", uuid))?.record || null;
+    response = await fetch(`/api/v1/sessions/${uuid}`, { credentials: "same-origin" });
   } catch {
-    return null;
+    return { missing: "unknown_session" };
   }
+  if (response.status === 401) return { missing: "login_to_load" };
+  if (!response.ok) return { missing: "not_yours" };
+  // Continue on this phone a session started elsewhere: keep its records as synced. The
+  // session goes last: a load cut short leaves it out, so the next load fetches it all again.
+  const records = (await response.json()).records;
+  records.sort((a, b) => (a.kind === "session") - (b.kind === "session"));
+  for (const record of records) {
+    await put("records", { uuid: record.uuid, kind: record.kind, session: record.session || record.uuid,
+                           user: data.user, study: data.study.slug, record, synced: true });
+  }
+  const record = (await get("records", uuid))?.record;
+  return record ? { session: record } : { missing: "not_yours" };
 }
 
 function announce(text) {
@@ -96,8 +110,13 @@ function describe(record) {
   return `${t("note")}: ${record.text.slice(0, 60)}`;
 }
 
+// The session's records that count: not withdrawn, and not refused before the server
+// ever stored them (those are listed under the status line instead).
 async function liveRecords() {
-  return (await sessionRecords(uuid)).filter((r) => r.kind !== "session" && !r.retracted);
+  const refused = new Set((await rejectedRecords(data.user))
+    .filter((row) => row.record.revision === 1).map((row) => row.uuid));
+  return (await sessionRecords(uuid))
+    .filter((r) => r.kind !== "session" && !r.retracted && !refused.has(r.uuid));
 }
 
 function summaryItems(records) {
@@ -179,35 +198,108 @@ async function undo() {
   await refresh();
 }
 
+function noteError(message) {
+  const error = $("note-error");
+  error.textContent = message;
+  error.hidden = false;
+  $("note-text").setAttribute("aria-invalid", "true");
+  $("note-text").focus();
+}
+
+function setNote(text) {
+  $("note-text").value = text;
+  $("note-text").dispatchEvent(new Event("input"));
+}
+
 async function saveNote() {
   const text = $("note-text").value.trim();
-  const error = $("note-error");
-  if (!text) {
-    error.textContent = t("note_empty");
-    error.hidden = false;
-    $("note-text").setAttribute("aria-invalid", "true");
-    return $("note-text").focus();
-  }
-  error.hidden = true;
+  if (!text) return noteError(t("note_empty"));
+  // Never cut a note: one the server would refuse stays here, whole, with the reason.
+  const over = tooLong($("note-text"));
+  if (over) return noteError(t("too_long", over));
+  $("note-error").hidden = true;
   $("note-text").removeAttribute("aria-invalid");
   const zone = $("note-zone").value;
-  const record = await create("note", { session: uuid, zone: zone ? Number(zone) : null,
-                                        written_at: localIso(), text }, context);
-  $("note-text").value = "";
-  await remember({ type: "record", uuid: record.uuid, label: t("note") });
+  const fields = { zone: zone ? Number(zone) : null, text };
+  let record;
+  if (fixingNote) {
+    record = await correct(fixingNote.uuid, { ...fields, ...fixingNote.changes }, context);
+    await remove("rejected", fixingNote.uuid);
+    fixingNote = null;
+  } else {
+    record = await create("note", { session: uuid, written_at: localIso(), ...fields }, context);
+    await remember({ type: "record", uuid: record.uuid, label: t("note") });
+  }
+  setNote("");
   announce(t("note_saved"));
   await refresh();
 }
 
+// A refused record of this session back into its editor, its text and counts kept.
+async function fixRecord(row) {
+  if (row.record.session !== uuid || session.ended_at) return false;
+  const record = (await get("records", row.uuid))?.record || row.record;
+  const what = recordName(record);
+  // A time the server refused (outside the session, say) becomes the time of the fix.
+  const retime = (field) => (row.errors?.[field] ? { [field]: localIso() } : {});
+  if (record.kind === "note") {
+    selectTab("note");
+    $("note-zone").value = record.zone ? String(record.zone) : "";
+    setNote(record.text);
+    fixingNote = { uuid: record.uuid, changes: retime("written_at") };
+    $("note-text").focus();
+  } else if (record.kind === "encounter") {
+    selectTab("encounter");
+    flow.edit(record, `${t("fix")}: ${what}`, retime("occurred_at"));
+  } else if (record.kind === "scan") {
+    selectTab("scan");
+    const zone = record.zone ?? Number($("zone").value);
+    $("zone").value = String(zone);
+    await scan.show(zone, zoneNames[zone]);
+    if (scan.hasCounts() && !scan.draft.fixing && !window.confirm(t("replace_draft"))) return true;
+    const local = await get("records", row.uuid);
+    await scan.load(record, { cells: local?.cells,
+                              observedAt: row.errors?.observed_at ? null : record.observed_at });
+  } else {
+    return false;
+  }
+  announce(t("fixing", { what }));
+  return true;
+}
+
+// Say so when the server refuses a record, so that "saved" is never the last word on it.
+function watchRefusals() {
+  let known = null;
+  engine.addEventListener("change", ({ detail }) => {
+    const rows = detail.refused || [];
+    const fresh = known ? rows.filter((row) => !known.has(`${row.uuid}:${row.record.revision}`)) : [];
+    known = new Set(rows.map((row) => `${row.uuid}:${row.record.revision}`));
+    if (fresh.length) {
+      announce(t("refused_now", { what: recordName(fresh[fresh.length - 1].record) }));
+      renderTally();
+    }
+  });
+}
+
+// Time since the start while the session runs; its fixed length once it has ended.
 function tickElapsed() {
-  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(session.started_at)) / 1000));
+  const until = session.ended_at ? Date.parse(session.ended_at) : Date.now();
+  const seconds = Math.max(0, Math.floor((until - Date.parse(session.started_at)) / 1000));
   const h = Math.floor(seconds / 3600);
   const m = String(Math.floor((seconds % 3600) / 60)).padStart(2, "0");
   const s = String(seconds % 60).padStart(2, "0");
   $("elapsed").textContent = h ? `${h}:${m}:${s}` : `${m}:${s}`;
 }
 
+function stopTimer() {
+  clearInterval(timer);
+  timer = null;
+  tickElapsed();
+  $("elapsed-label").textContent = `${$("elapsed-label").dataset.ended}:`;
+}
+
 async function showFinished() {
+  stopTimer();
   $("capture").hidden = true;
   $("page-title").textContent = `${siteName()}`;
   $("finished-text").textContent = t("ended");
@@ -222,7 +314,11 @@ async function endSession() {
   dialog.showModal();
   $("end-cancel").onclick = () => dialog.close();
   $("end-confirm").onclick = async () => {
-    if (scan.hasCounts()) await scan.save();
+    // A draft that does not add up is not saved, and the session stays open to fix it.
+    if (scan.hasCounts() && !(await scan.save())) {
+      dialog.close();
+      return selectTab("scan");
+    }
     session = await correct(uuid, { ended_at: localIso() }, context);
     dialog.close();
     engine.soon(0);
@@ -231,17 +327,21 @@ async function endSession() {
   };
 }
 
+// No session to show: say why, and lead back to Fieldwork.
+function showMissing(reason) {
+  $("missing-text").textContent = t(reason);
+  $("missing").hidden = false;
+}
+
 let flow;
 let scan;
 
 async function main() {
   engine = await startField(context);
-  session = uuid ? await loadSession() : null;
+  const found = await loadSession();
+  session = found.session?.kind === "session" ? found.session : null;
   $("loading").hidden = true;
-  if (!session || session.kind !== "session") {
-    $("page-title").textContent = t("unknown_session");
-    return;
-  }
+  if (!session) return showMissing(found.missing || "not_yours");
   document.title = `${siteName()} · Terloops`;
   if (session.ended_at) return showFinished();
   $("page-title").textContent = siteName();
@@ -252,15 +352,18 @@ async function main() {
     session: uuid, context, zone: currentZone,
     onSaved: async (record, label, changed) => {
       if (!changed) await remember({ type: "record", uuid: record.uuid, label });
+      // A fixed refused encounter is sent again as a correction; the refusal is gone.
+      if (changed) await remove("rejected", record.uuid);
       announce(t(changed ? "encounter_changed" : "encounter_saved", { label }));
       await refresh();
     },
   });
   scan = new ScanCounter($("panel-scan"), {
-    session: uuid, context, onTap: remember,
-    onSaved: async (record, people) => {
+    session: uuid, context, rules: data.scan_rules, onTap: remember,
+    onSaved: async (record, people, fixed) => {
       const label = t("scan_saved", { zone: zoneNames[record.zone], n: people });
-      await remember({ type: "record", uuid: record.uuid, label: describe(record) });
+      if (fixed) await remove("rejected", record.uuid);
+      else await remember({ type: "record", uuid: record.uuid, label: describe(record) });
       announce(label);
       await refresh();
     },
@@ -273,8 +376,17 @@ async function main() {
   $("save-note").addEventListener("click", saveNote);
   $("end-session").addEventListener("click", endSession);
   tickElapsed();
-  setInterval(tickElapsed, 1000);
+  timer = setInterval(tickElapsed, 1000);
   await renderTally();
+  watchRefusals();
+  onFix(fixRecord);
+  // Opened from a refused record elsewhere ("Fix"): bring it into its editor.
+  const fix = new URLSearchParams(location.search).get("fix");
+  if (fix) {
+    history.replaceState(null, "", location.pathname + location.hash);
+    const row = (await rejectedRecords(data.user)).find((r) => r.uuid === fix);
+    if (row) await fixRecord(row);
+  }
 }
 
 main();

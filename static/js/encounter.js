@@ -1,5 +1,8 @@
 // Logging an encounter: type → parties → relation, and it is saved. Three taps in the
-// common case; flags and a short note are optional and come before the last tap.
+// common case; flags and a short note are optional and come before the last tap. A note
+// longer than the server stores is refused with a message; its text stays in the field.
+import { t } from "./field.js";
+import { tooLong } from "./page.js";
 import { correct, create, localIso } from "./records.js";
 
 const STEPS = ["type", "parties", "relation"];
@@ -19,18 +22,29 @@ export class EncounterFlow {
   reset() {
     this.choice = { type: null, parties: null, relation: null, flags: [], note: "" };
     this.editing = null;
+    this.extra = {};
     this.panel.querySelector("#editing").hidden = true;
-    this.panel.querySelector("#encounter-note").value = "";
+    this.setNote("");
     this.go("type", false);
   }
 
-  // Open an earlier encounter for correction, with its choices filled in.
-  edit(record, label) {
+  setNote(text) {
+    const note = this.panel.querySelector("#encounter-note");
+    note.value = text;
+    note.removeAttribute("aria-invalid");
+    this.panel.querySelector("#encounter-note-error").hidden = true;
+    note.dispatchEvent(new Event("input"));
+  }
+
+  // Open an earlier encounter for correction, with its choices filled in; `extra` holds
+  // fields to change besides (a refused encounter's time, say).
+  edit(record, label, extra = {}) {
     this.reset();
     this.editing = record;
+    this.extra = extra;
     this.choice = { type: record.encounter_type, parties: record.parties, relation: record.relation,
                     flags: [...(record.flags || [])], note: record.note || "" };
-    this.panel.querySelector("#encounter-note").value = this.choice.note;
+    this.setNote(this.choice.note);
     this.panel.querySelector("#editing-text").textContent = label;
     this.panel.querySelector("#editing").hidden = false;
     this.go("type");
@@ -86,10 +100,19 @@ export class EncounterFlow {
   }
 
   async save() {
+    const note = this.panel.querySelector("#encounter-note");
+    const over = tooLong(note);
+    if (over) {
+      const error = this.panel.querySelector("#encounter-note-error");
+      error.textContent = t("too_long", over);
+      error.hidden = false;
+      note.setAttribute("aria-invalid", "true");
+      return note.focus();
+    }
     const fields = {
       encounter_type: this.choice.type, parties: this.choice.parties,
       relation: this.choice.relation, flags: this.choice.flags,
-      note: this.panel.querySelector("#encounter-note").value.trim(),
+      note: note.value.trim(), ...this.extra,
     };
     const label = [this.label("type", fields.encounter_type), this.label("parties", fields.parties),
                    this.label("relation", fields.relation)].filter(Boolean).join(" · ");

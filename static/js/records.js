@@ -21,19 +21,20 @@ function newUuid() {
 }
 
 // A new record of any kind, stamped with a UUID, revision 1 and the device time.
-export async function create(kind, fields, context) {
+// `extra` stays with the phone's copy only (see store.saveRecord).
+export async function create(kind, fields, context, extra = {}) {
   const record = { uuid: newUuid(), kind, revision: 1, device_time: localIso(),
                    codebook_version: context.codebookVersion, ...fields };
-  await saveRecord(record, context);
+  await saveRecord(record, context, extra);
   return record;
 }
 
 // A correction: the same UUID with the next revision and the changed fields.
-export async function correct(uuid, changes, context) {
+export async function correct(uuid, changes, context, extra = {}) {
   const local = await get("records", uuid);
   const record = { ...local.record, ...changes, revision: local.record.revision + 1,
                    device_time: localIso() };
-  await saveRecord(record, context);
+  await saveRecord(record, context, extra);
   return record;
 }
 

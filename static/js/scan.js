@@ -1,19 +1,43 @@
 // Counting a scan: one tap per person present, kept as a draft on the phone until saved.
 // The age × gender grid counts a person's age and gender in one tap; the other groups
-// (activity, posture, company, role, regular) are counted by their own taps.
-import { create, localIso } from "./records.js";
+// (activity, posture, company, role, regular) are counted by their own taps, each shown
+// against the people counted ("3 of 5"). Before saving, the scan's arithmetic is checked
+// as the server checks it (scan_rules.js).
+import { correct, create, localIso } from "./records.js";
 import { get, put, remove } from "./store.js";
 import { t } from "./field.js";
+import { people, problems, totals } from "./scan_rules.js";
 
 const emptyDraft = (session, zone) => ({
   key: `${session}:${zone}`, session, zone, startedAt: null, cells: {}, counts: {}, conditions: [],
+  fixing: null,
 });
 
+// Age × gender cells that give a scan's age and gender totals; what does not pair stays apart.
+function cellsOf(counts) {
+  const ages = { ...(counts.age || {}) };
+  const genders = { ...(counts.gender || {}) };
+  const cells = {};
+  for (const age of Object.keys(ages)) {
+    for (const gender of Object.keys(genders)) {
+      const n = Math.min(ages[age], genders[gender]);
+      if (n > 0) {
+        cells[`${age}|${gender}`] = n;
+        ages[age] -= n;
+        genders[gender] -= n;
+      }
+    }
+  }
+  const left = (per) => Object.fromEntries(Object.entries(per).filter(([, n]) => n > 0));
+  return { cells, rest: { age: left(ages), gender: left(genders) } };
+}
+
 export class ScanCounter {
-  constructor(panel, { session, context, onSaved, onTap }) {
+  constructor(panel, { session, context, rules, onSaved, onTap }) {
     this.panel = panel;
     this.session = session;
     this.context = context;
+    this.rules = rules;
     this.onSaved = onSaved;
     this.onTap = onTap;
     this.minus = false;
@@ -31,11 +55,35 @@ export class ScanCounter {
   }
 
   hasCounts() {
-    return Boolean(this.draft && (this.total() > 0 || Object.keys(this.draft.counts).length));
+    return Boolean(this.draft && (this.total() > 0 || Object.keys(this.draft.counts).length ||
+                                  this.draft.fixing));
   }
 
   total() {
     return Object.values(this.draft.cells).reduce((sum, n) => sum + n, 0);
+  }
+
+  // Put a refused scan back into the draft of its zone, to correct and save again.
+  async load(record, { cells, observedAt }) {
+    const counts = JSON.parse(JSON.stringify(record.counts || {}));
+    const draft = emptyDraft(this.session, this.zone);
+    if (cells) {
+      draft.cells = { ...cells };
+      delete counts.age;
+      delete counts.gender;
+    } else {
+      const paired = cellsOf(counts);
+      draft.cells = paired.cells;
+      delete counts.age;
+      delete counts.gender;
+      for (const [key, per] of Object.entries(paired.rest)) if (Object.keys(per).length) counts[key] = per;
+    }
+    draft.counts = counts;
+    draft.conditions = [...(record.conditions || [])];
+    draft.startedAt = observedAt;
+    draft.fixing = record.uuid;
+    this.draft = draft;
+    await this.store();
   }
 
   async click(event) {
@@ -97,6 +145,16 @@ export class ScanCounter {
     for (const button of this.panel.querySelectorAll("[data-condition]")) {
       button.setAttribute("aria-pressed", String(draft.conditions.includes(button.dataset.condition)));
     }
+    // Each "at most once" group against the people counted, so an excess shows as it happens.
+    const counts = this.counts();
+    const total = totals(counts);
+    const n = people(counts, this.rules);
+    for (const element of this.panel.querySelectorAll("[data-group-total]")) {
+      const key = element.dataset.groupTotal;
+      const limited = this.rules.at_most_one.includes(key) && this.rules.exactly_one.length;
+      element.textContent = limited ? `(${t("group_total", { count: total[key] || 0, n })})` : "";
+      element.classList.toggle("over", Boolean(limited) && (total[key] || 0) > n);
+    }
     this.panel.querySelector("#scan-total").textContent = this.total();
     this.panel.querySelector("#scan-error").hidden = true;
   }
@@ -118,21 +176,26 @@ export class ScanCounter {
     return counts;
   }
 
+  // Save the draft if its arithmetic holds; otherwise say what is wrong and keep every count.
   async save() {
     const counts = this.counts();
-    if (!Object.keys(counts).length && !this.draft.conditions.includes("empty")) {
+    const conditions = this.draft.conditions;
+    const found = problems(counts, conditions, this.rules, t, document.documentElement.lang);
+    if (found.length) {
       const error = this.panel.querySelector("#scan-error");
-      error.textContent = t("scan_empty");
+      error.textContent = found.join("\n");
       error.hidden = false;
       return null;
     }
-    const record = await create("scan", {
-      session: this.session, zone: this.zone, counts, conditions: this.draft.conditions,
-      observed_at: localTime(this.draft.startedAt),
-    }, this.context);
-    const people = this.total();
+    const fields = { counts, conditions, observed_at: localTime(this.draft.startedAt) };
+    const extra = { cells: { ...this.draft.cells } };
+    const fixed = this.draft.fixing;
+    const record = fixed
+      ? await correct(fixed, fields, this.context, extra)
+      : await create("scan", { session: this.session, zone: this.zone, ...fields }, this.context, extra);
+    const n = this.total();
     await this.clear();
-    this.onSaved(record, people);
+    this.onSaved(record, n, Boolean(fixed));
     return record;
   }
 

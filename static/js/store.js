@@ -63,11 +63,12 @@ export function byIndex(store, index, value) {
 }
 
 // Save a new record or a new revision: the local copy and the outbox entry in one step.
-export function saveRecord(record, { user, study }) {
+// `extra` is kept with the local copy only (a scan's age × gender cells, say).
+export function saveRecord(record, { user, study }, extra = {}) {
   const entry = { uuid: record.uuid, kind: record.kind, user, study, record, tries: 0,
                   addedAt: new Date().toISOString() };
   const local = { uuid: record.uuid, kind: record.kind, session: record.session || record.uuid,
-                  user, study, record, synced: false };
+                  user, study, record, synced: false, ...extra };
   return transact(["records", "outbox"], "readwrite", async (s) => {
     await promised(s.records.put(local));
     await promised(s.outbox.add(entry));

@@ -3,6 +3,9 @@
 //   start/session  – cache first, refreshed in the background when older than 15 min
 //   field home     – network first, the cached copy when offline
 //   API            – always the network; the pages keep their own queue in IndexedDB
+// Pages say their language (Content-Language). When it changes (a page from the network in
+// another language, or the language switch), the cached pages are fetched anew, and a cached
+// page in another language is served from the network while there is one.
 const VERSION = "__VERSION__";
 const ASSETS = __ASSETS__;
 const STATIC = `terloops-static-${VERSION}`;
@@ -10,6 +13,8 @@ const PAGES = `terloops-pages-${VERSION}`;
 const FRESH_FOR = 15 * 60 * 1000;
 const CAPTURE_PAGE = /^\/studies\/[^/]+\/field\/(start|session)$/;
 const HOME_PAGE = /^\/studies\/[^/]+\/field\/$/;
+// Where the pages' language is kept (in the pages cache, so it outlives the worker).
+const LANGUAGE = "/__terloops/language";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -59,15 +64,81 @@ async function store(cache, url) {
   return copy;
 }
 
+// The language the pages are in now, as the latest page from the network said.
+let language = null;
+// Responses served from the cache: they say nothing about the language now.
+const fromCache = new WeakSet();
+
+async function currentLanguage() {
+  if (language === null) {
+    const stored = await (await caches.open(PAGES)).match(LANGUAGE);
+    language = stored ? await stored.text() : "";
+  }
+  return language;
+}
+
+// Remember the language the pages are in now.
+async function remember(lang) {
+  if (!lang || lang === (await currentLanguage())) return;
+  language = lang;
+  await (await caches.open(PAGES)).put(LANGUAGE, new Response(lang));
+}
+
+// Fetch anew the cached pages that are in another language.
+async function refreshPages(lang) {
+  const cache = await caches.open(PAGES);
+  for (const request of await cache.keys()) {
+    if (new URL(request.url).pathname === LANGUAGE) continue;
+    const cached = await cache.match(request);
+    if (cached && cached.headers.get("content-language") !== lang) {
+      await store(cache, request.url).catch(() => {});
+    }
+  }
+}
+
+// Every page from the network says the language; cached pages in another one follow it.
+async function learnLanguage(response) {
+  const lang = response?.ok && !fromCache.has(response) && response.headers.get("content-language");
+  if (!lang) return;
+  await remember(lang);
+  await refreshPages(lang);
+}
+
+function served(response) {
+  fromCache.add(response);
+  return response;
+}
+
+// The language switch: the page it leads back to may be cached in the old language, so the
+// new language is known before the switch is sent, and the cached pages are fetched anew
+// once the server has switched.
+async function switchLanguage(event) {
+  let lang = "";
+  try {
+    lang = String((await event.request.clone().formData()).get("locale") || "");
+  } catch {
+    // Not a form we can read: the next page from the network says the language.
+  }
+  await remember(lang);
+  const response = await fetch(event.request);
+  if (lang) event.waitUntil(refreshPages(lang));
+  return response;
+}
+
 async function capturePage(request) {
   const cache = await caches.open(PAGES);
   const url = new URL(request.url);
   url.search = "";
   const cached = await cache.match(url.href);
+  const lang = await currentLanguage();
+  if (cached && lang && cached.headers.get("content-language") !== lang) {
+    // Cached in another language than the pages are in now: the network's copy, if any.
+    return store(cache, url.href).catch(() => served(cached));
+  }
   if (cached) {
     const age = Date.now() - Number(cached.headers.get("x-terloops-cached-at") || 0);
     if (age > FRESH_FOR) store(cache, url.href).catch(() => {});
-    return cached;
+    return served(cached);
   }
   return store(cache, url.href).catch(() => fetch(request));
 }
@@ -79,7 +150,8 @@ async function homePage(request) {
   try {
     response = await fetch(request);
   } catch {
-    return (await cache.match(key)) || offline();
+    const cached = await cache.match(key);
+    return cached ? served(cached) : offline();
   }
   if (!cacheable(response)) return response;
   const copy = await stamped(response);
@@ -102,19 +174,29 @@ function offline() {
     { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
+// Answer a page, and learn the pages' language from it if it came from the network.
+function page(event, answer) {
+  event.respondWith(answer);
+  event.waitUntil(answer.then(learnLanguage).catch(() => {}));
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/")) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && url.pathname === "/language") {
+    event.respondWith(switchLanguage(event));
+    return;
+  }
+  if (request.method !== "GET" || url.pathname.startsWith("/api/")) return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticFile(request));
   } else if (request.mode === "navigate" && CAPTURE_PAGE.test(url.pathname)) {
-    event.respondWith(capturePage(request));
+    page(event, capturePage(request));
   } else if (request.mode === "navigate" && HOME_PAGE.test(url.pathname)) {
-    event.respondWith(homePage(request));
+    page(event, homePage(request));
   } else if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => offline()));
+    page(event, fetch(request).catch(() => offline()));
   }
 });
 
@@ -125,6 +207,7 @@ self.addEventListener("message", (event) => {
       Promise.all(urls.map((url) => store(cache, url).catch(() => {})))));
   } else if (type === "forget-pages") {
     // On logout: pages hold the user's study data; the record queue stays in IndexedDB.
+    language = null;
     event.waitUntil(caches.keys().then((names) => Promise.all(
       names.filter((n) => n.startsWith("terloops-pages-")).map((n) => caches.delete(n)))));
   }

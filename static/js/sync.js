@@ -37,8 +37,9 @@ export class SyncEngine extends EventTarget {
 
   async refresh(changes = {}) {
     const rejected = await rejectedRecords(this.user);
+    // `refused` lists them (oldest first), so the status line can say which and why.
     this.state = { ...this.state, ...changes, waiting: (await pending(this.user)).length,
-                   rejected: rejected.length };
+                   rejected: rejected.length, refused: rejected };
     this.dispatchEvent(new CustomEvent("change", { detail: this.state }));
   }
 
@@ -160,5 +161,6 @@ async function renewCsrfToken() {
 }
 
 export async function rejectedRecords(user) {
-  return (await all("rejected")).filter((row) => row.user === user);
+  return (await all("rejected")).filter((row) => row.user === user)
+    .sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -1,4 +1,10 @@
-"""Steps a fieldworker takes on the phone, for the capture tests."""
+"""Steps a fieldworker takes on the phone, for the capture tests.
+
+Every wait here waits for an event or a state, never for a fixed time, and allows for a
+busy two-core machine: a service worker may take a while to install there.
+"""
+
+import time
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -7,25 +13,53 @@ from observations.extensions import db
 from observations.models import Encounter, Scan, Session
 from tests.browser.conftest import log_in
 
+# How long a state may take to arrive on a loaded machine (a wait, not a sleep).
+PATIENCE = 60_000
 
-def ready_for_offline(page, server, username: str) -> None:
-    """Log in and open the fieldwork home, so that the capture pages are cached."""
+# Resolves once the service worker is active (installed with its precache): the next page
+# opened, online or offline, goes through it. (The page itself need not be controlled: a page
+# that was loading while the worker activated is not claimed, and stays so until reloaded.)
+ACTIVE = """async (ms) => await Promise.race([
+    navigator.serviceWorker.ready.then((registration) => registration.active !== null),
+    new Promise((resolve) => setTimeout(() => resolve(false), ms)),
+])"""
+
+# Whether the start and session screens are in the service worker's page cache.
+PAGES_CACHED = """async () => {
+    for (const name of (await caches.keys()).filter((n) => n.startsWith("terloops-pages-"))) {
+        const urls = (await (await caches.open(name)).keys()).map((r) => r.url);
+        if (urls.some((u) => u.endsWith("/field/session"))
+            && urls.some((u) => u.endsWith("/field/start"))) return true;
+    }
+    return false;
+}"""
+
+
+def poll(page, predicate: str, message: str, timeout: int = PATIENCE, arg=None) -> None:
+    """Evaluate an (async) predicate in the page until it holds; fail after `timeout` ms."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < deadline, f"{message} (not within {timeout / 1000:.0f} s)"
+        time.sleep(0.1)
+
+
+def worker_active(page) -> None:
+    """Wait until the service worker is active for the page's scope."""
+    assert page.evaluate(ACTIVE, PATIENCE), "the service worker did not become active"
+
+
+def open_fieldwork(page, server, username: str) -> None:
+    """Log in and open the fieldwork home (leads and coordinators land elsewhere)."""
     log_in(page, server, username)
     page.goto(f"{server.url}/studies/demo/field/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Veldwerk")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
-    page.wait_for_function(
-        """async () => {
-            const names = await caches.keys();
-            for (const name of names.filter((n) => n.startsWith('terloops-pages-'))) {
-                const urls = (await (await caches.open(name)).keys()).map((r) => r.url);
-                if (urls.some((u) => u.endsWith('/field/session'))
-                    && urls.some((u) => u.endsWith('/field/start'))) return true;
-            }
-            return false;
-        }""",
-        timeout=15000,
-    )
+
+
+def ready_for_offline(page, server, username: str) -> None:
+    """Log in and open the fieldwork home, so that the capture pages are cached."""
+    open_fieldwork(page, server, username)
+    worker_active(page)
+    poll(page, PAGES_CACHED, "the start and session screens were not cached")
 
 
 def start_session(page, site: str) -> str:
@@ -55,7 +89,7 @@ def tap(page, selector: str, times: int = 1) -> None:
 def wait_all_saved(page) -> None:
     """Wait until the status line says everything reached the server."""
     expect(page.locator("[data-sync-status]").first).to_contain_text(
-        "Alles opgeslagen", timeout=20000
+        "Alles opgeslagen", timeout=PATIENCE
     )
 
 

@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from observations import demo
@@ -14,6 +15,9 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "terloops-demo"
+
+# `expect` waits for a state; on a busy two-core machine that state may take a while.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -102,7 +106,9 @@ def log_in(page, server, username, password=DEMO_PASSWORD):
     page.goto(server.url + "/login")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    # Wait for the answer's page, so that the next step does not cut the login short.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
 
 
 def axe_violations(page) -> list[dict]:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.capture_helpers import (
+    PATIENCE,
     encounter,
     ready_for_offline,
     start_session,
@@ -135,7 +136,7 @@ def test_an_expired_login_keeps_the_queue_until_the_user_logs_in(page, context, 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     status = page.locator("[data-sync-status]").first
-    expect(status).to_contain_text("Log opnieuw in om 4 records te versturen", timeout=15000)
+    expect(status).to_contain_text("Log opnieuw in om 4 records te versturen", timeout=PATIENCE)
     assert stored(live_server, uuid)["session"] is None
     page.get_by_role("link", name="Opnieuw inloggen").first.click()
     page.get_by_label("Gebruikersnaam").fill("lead")
@@ -246,11 +247,18 @@ def test_refused_records_are_shown_with_the_reason(page, live_server):
         }"""
     )
     page.reload()
-    section = page.locator("#rejected-section")
-    expect(section).to_be_visible(timeout=15000)
-    expect(section).to_contain_text("Onbekende sessie: stuur eerst het sessierecord.")
-    expect(page.locator("[data-sync-status]").first).to_contain_text("1 geweigerd door de server")
+    refused = page.locator("[data-refused]")
+    expect(refused).to_be_visible(timeout=PATIENCE)
+    expect(refused).to_contain_text("Sessie: Onbekende sessie: stuur eerst het sessierecord.")
+    status = page.locator("[data-sync-status]").first
+    expect(status).to_contain_text(
+        "1 niet opgeslagen: de server weigerde Ontmoeting", timeout=PATIENCE
+    )
+    expect(status).to_contain_text("Sessie: Onbekende sessie")
+    expect(status).not_to_contain_text("Alles opgeslagen")
     expect(page.get_by_role("button", name="Wachtrij downloaden als bestand")).to_be_visible()
+    expect(refused.get_by_role("button", name="Verbeteren")).to_have_count(0), "no session here"
     page.once("dialog", lambda dialog: dialog.accept())
-    section.get_by_role("button", name="Verwijderen").click()
-    expect(section).to_be_hidden()
+    refused.get_by_role("button", name="Verwijderen").click()
+    expect(refused).to_be_hidden()
+    expect(status).to_contain_text("Alles opgeslagen")

@@ -55,7 +55,7 @@ def test_large_export_shows_progress_then_its_download_link(lead_page, live_serv
         live_server.app.config["EXPORT_INLINE_ROWS"] = 50_000
     # The page follows the job and reloads with the download link when it is done.
     link = page.locator("#export-jobs li").first.get_by_role("link", name="Downloaden")
-    expect(link).to_be_visible(timeout=30_000)
+    expect(link).to_be_visible(timeout=60_000)
     expect(link).to_contain_text(".zip")
 
 
