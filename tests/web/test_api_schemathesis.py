@@ -1,17 +1,25 @@
 """schemathesis against /api/v1/openapi.json: no server errors, answers match the schema.
 
 Driven through schemathesis' Python API and Hypothesis (its pytest plugin does not work
-with pytest 9), one property test per documented operation.
+with pytest 9). Two phases, as schemathesis' own runner has them:
+- coverage: the deterministic edge cases of every operation, positive and negative, and
+  every method the document does not list (405 with an `Allow` header, OPTIONS listing
+  exactly the documented methods);
+- fuzzing: Hypothesis-generated requests per operation, in positive and negative mode.
+Every case that is sent is counted; a run sends at least MIN_CASES, and prints the figure.
 """
 
 import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
+    allow_header_conformance,
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from observations import demo, tokens
@@ -24,9 +32,15 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+COVERAGE_CHECKS = [*CHECKS, unsupported_method, allow_header_conformance]
+MIN_CASES = 1000
+# Generated examples per operation and mode; sync, the operation that stores, gets most.
+EXAMPLES = {"POST /sync": 300}
+DEFAULT_EXAMPLES = 60
 
 
-def test_every_operation_survives_generated_requests(app):
+def _operations(app) -> tuple[list, dict]:
+    """The documented operations, and the headers every request carries."""
     with app.app_context():
         demo.create_demo(password="correct-horse-battery")
         user = db.session.scalar(sa.select(User).filter_by(username="fieldworker"))
@@ -35,17 +49,57 @@ def test_every_operation_survives_generated_requests(app):
     # schemathesis advertises Brotli but its WSGI transport does not decode it.
     headers = {"Authorization": f"Bearer {plain}", "Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    return [result.ok() for result in schema.get_all_operations()], headers
+
+
+def _coverage(operation, headers: dict) -> int:
+    """Send the coverage phase's cases of one operation; return how many were sent."""
+    schema = operation.schema
+    cases = schema.iter_coverage_cases(
+        operation,
+        generation_modes=list(GenerationMode),
+        generation_config=schema.config.generation_for(operation=operation),
+    )
+    sent = 0
+    for case in cases:
+        case.call_and_validate(headers=headers, checks=COVERAGE_CHECKS)
+        sent += 1
+    return sent
+
+
+def _fuzz(operation, mode: GenerationMode, headers: dict) -> int:
+    """Send Hypothesis-generated cases of one operation in one mode; return how many."""
+    sent = [0]
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES.get(operation.label, DEFAULT_EXAMPLES),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        sent[0] += 1
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    check()
+    return sent[0]
+
+
+def test_every_operation_survives_generated_requests(app):
+    operations, headers = _operations(app)
     labels = {operation.label for operation in operations}
     assert {"POST /sync", "GET /studies/{slug}/capture", "GET /sessions/{uuid}"} <= labels
 
+    sent: dict[str, int] = {}
     for operation in operations:
+        sent[f"{operation.label} coverage"] = _coverage(operation, headers)
+        for mode in GenerationMode:
+            sent[f"{operation.label} {mode.value}"] = _fuzz(operation, mode, headers)
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        def check(case):
-            case.call_and_validate(headers=headers, checks=CHECKS)
-
-        check()
+    total = sum(sent.values())
+    print(f"\nschemathesis: {total} generated cases sent")
+    for name, count in sent.items():
+        print(f"  {name:<42} {count:>5}")
+    assert total >= MIN_CASES, sent
+    assert all(sent[f"{label} coverage"] for label in labels), "every operation's coverage ran"
