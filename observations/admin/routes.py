@@ -77,23 +77,25 @@ def create_study():
     return _render(form, 422)
 
 
+def _change_archiving(study_id: int, change, message: str):
+    """Archive or reopen a study (the service `change`), then show the admin page again."""
+    study = db.get_or_404(Study, study_id)
+    if ArchiveForm().validate_on_submit():
+        change(study, actor=current_user)
+        db.session.commit()
+        flash(message % {"name": study.name}, "success")
+    return redirect(url_for("admin.index"))
+
+
 @bp.post("/studies/<int:study_id>/archive")
 def archive_study(study_id: int):
     """Make a study read-only: its members can still read and export it."""
-    study = db.get_or_404(Study, study_id)
-    if ArchiveForm().validate_on_submit():
-        studies.archive_study(study, actor=current_user)
-        db.session.commit()
-        flash(_("Study %(name)s is archived: read-only from now on.", name=study.name), "success")
-    return redirect(url_for("admin.index"))
+    return _change_archiving(
+        study_id, studies.archive_study, _("Study %(name)s is archived: read-only from now on.")
+    )
 
 
 @bp.post("/studies/<int:study_id>/reopen")
 def reopen_study(study_id: int):
     """Undo archiving: the study takes new records again."""
-    study = db.get_or_404(Study, study_id)
-    if ArchiveForm().validate_on_submit():
-        studies.reopen_study(study, actor=current_user)
-        db.session.commit()
-        flash(_("Study %(name)s is open again.", name=study.name), "success")
-    return redirect(url_for("admin.index"))
+    return _change_archiving(study_id, studies.reopen_study, _("Study %(name)s is open again."))

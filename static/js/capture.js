@@ -2,7 +2,7 @@
 // end of the session. Everything is saved on the phone first and synced in the background;
 // a record the server refuses comes back into its editor here to be fixed.
 import { EncounterFlow } from "./encounter.js";
-import { onFix, pageData, recordName, startField, t, timeOf } from "./field.js";
+import { button, onFix, pageData, recordName, startField, t, timeOf } from "./field.js";
 import { tooLong } from "./page.js";
 import { correct, create, localIso, sessionRecords, withdraw } from "./records.js";
 import { ScanCounter } from "./scan.js";
@@ -97,11 +97,11 @@ function wireTabs() {
 }
 
 function describe(record) {
-  const button = (step, value) =>
+  const labelOf = (step, value) =>
     document.querySelector(`[data-step="${step}"] [data-value="${value ?? ""}"]`)?.dataset.label;
   if (record.kind === "encounter") {
-    return [button("type", record.encounter_type), button("parties", record.parties),
-            button("relation", record.relation)].filter(Boolean).join(" · ");
+    return [labelOf("type", record.encounter_type), labelOf("parties", record.parties),
+            labelOf("relation", record.relation)].filter(Boolean).join(" · ");
   }
   if (record.kind === "scan") {
     const people = Object.values(record.counts.age || {}).reduce((a, b) => a + b, 0);
@@ -148,26 +148,17 @@ async function renderOverview() {
     const time = record.occurred_at || record.observed_at || record.written_at;
     text.textContent = `${timeOf(time)} ${describe(record)}`;
     item.append(text);
-    if (record.kind === "encounter") item.append(actionButton(t("change"), () => {
+    if (record.kind === "encounter") item.append(button(t("change"), () => {
       selectTab("encounter");
       flow.edit(record, `${t("change")}: ${timeOf(time)} ${describe(record)}`);
     }));
-    item.append(actionButton(t("remove"), async () => {
+    item.append(button(t("remove"), async () => {
       await withdraw(record.uuid, context);
       announce(t("removed", { label: describe(record) }));
       await refresh();
     }));
     list.append(item);
   }
-}
-
-function actionButton(label, handler) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "button small";
-  button.textContent = label;
-  button.addEventListener("click", handler);
-  return button;
 }
 
 async function refresh() {

@@ -139,7 +139,8 @@ function refusedItem(row, canFix, context) {
   return item;
 }
 
-function button(label, handler) {
+// A small action button, as lists of records use them.
+export function button(label, handler) {
   const element = document.createElement("button");
   element.type = "button";
   element.className = "button small";

@@ -31,6 +31,7 @@ from observations.models import (
     User,
     Zone,
 )
+from tests.access import world as worlds
 from tests.access.hostile import Hostile, field_errors, html_problems, is_dutch, shown
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
@@ -67,13 +68,7 @@ class Bench:
     def client(self, actor: str):
         """(test client, CSRF token) of the actor, logged in through the real form."""
         if actor not in self._clients:
-            client = self.app.test_client()
-            auth = AuthActions(client)
-            if actor != "anonymous":
-                answer = auth.login(self.world.usernames[actor])
-                assert answer.status_code == 302, f"{actor} could not log in"
-            token = auth.token("/account" if actor != "anonymous" else "/login")
-            self._clients[actor] = (client, token)
+            self._clients[actor] = worlds.logged_in(self.app, self.world, actor)
         return self._clients[actor]
 
     def next_number(self) -> int:

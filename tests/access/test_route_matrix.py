@@ -12,7 +12,7 @@ from tests.access import world as worlds
 from tests.access.expectations import ROWS
 from tests.access.rows import OK, OUTCOMES, outcome_of, url_of
 from tests.access.world import ACTORS
-from tests.conftest import AuthActions, empty_database, make_app
+from tests.conftest import empty_database, make_app
 
 TABLE = "tests/access/expectations.py"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -39,13 +39,7 @@ class Caller:
     def client(self, actor: str):
         """The actor's test client, logged in through the real form, and its CSRF token."""
         if actor not in self._clients:
-            client = self.app.test_client()
-            auth = AuthActions(client)
-            if actor != "anonymous":
-                response = auth.login(self.world.usernames[actor])
-                assert response.status_code == 302, f"{actor} could not log in"
-            token = auth.token("/account" if actor != "anonymous" else "/login")
-            self._clients[actor] = (client, token)
+            self._clients[actor] = worlds.logged_in(self.app, self.world, actor)
         return self._clients[actor]
 
     def call(self, row, actor: str, csrf: bool = True, bearer: bool = False):

@@ -214,3 +214,15 @@ def empty_tables() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def logged_in(app, world, actor: str):
+    """A test client of the actor, logged in through the real form, and its CSRF token."""
+    from tests.conftest import AuthActions
+
+    client = app.test_client()
+    auth = AuthActions(client)
+    if actor != "anonymous":
+        response = auth.login(world.usernames[actor])
+        assert response.status_code == 302, f"{actor} could not log in"
+    return client, auth.token("/account" if actor != "anonymous" else "/login")
