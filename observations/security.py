@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, flash, g, redirect, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import logins
@@ -31,6 +32,21 @@ HSTS = "max-age=63072000"
 def load_user(token: str) -> User | None:
     """Load the user of a login token; revoked, expired and deactivated logins are refused."""
     return logins.user_for_login_token(token)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Send a person to the login page; answer a script or service worker with a bare 401.
+
+    Only a page the person asked for gets the "please log in" message and the way back:
+    a background request (the service worker refreshing its offline pages) that touched the
+    session would overwrite, in a race, the cookie of the logout that just happened.
+    """
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        # Plain text: a rendered page would put a form token into the session.
+        return Response(_("Log in to continue."), status=401, mimetype="text/plain")
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def _uses_login() -> bool:

@@ -196,3 +196,18 @@ def test_security_headers_are_sent(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_background_request_without_a_login_leaves_the_session_alone(client, world):
+    """The service worker refreshing a page after logout gets a bare 401 and no flash.
+
+    Its answer must not rewrite the session cookie: in a race it would replace the cookie
+    of the logout that just happened, and the person would not see "Je bent uitgelogd".
+    """
+    background = client.get("/studies/alpha/field/session", headers={"Sec-Fetch-Mode": "cors"})
+    assert background.status_code == 401
+    assert "Set-Cookie" not in background.headers
+    person = client.get("/studies/alpha/field/", headers={"Sec-Fetch-Mode": "navigate"})
+    assert person.status_code == 302
+    assert person.location == "/login?next=%2Fstudies%2Falpha%2Ffield%2F"
+    assert "Set-Cookie" in person.headers, "the person is told to log in (a flash)"
