@@ -178,3 +178,20 @@ class AuthActions:
 def auth(client):
     """Login helper bound to the test client."""
     return AuthActions(client)
+
+
+def api_token(app, username: str) -> str:
+    """A new personal API token of the user (the plain value)."""
+    from observations import tokens
+    from observations.models import User
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).filter_by(username=username))
+        _token, plain = tokens.create_token(user, "tests")
+        db.session.commit()
+        return plain
+
+
+def bearer(plain: str) -> dict:
+    """The Authorization header for a personal API token."""
+    return {"Authorization": f"Bearer {plain}"}

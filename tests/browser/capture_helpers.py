@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from observations.extensions import db
 from observations.models import Encounter, Scan, Session
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DEMO_PASSWORD, log_in
 
 # How long a state may take to arrive on a loaded machine (a wait, not a sleep).
 PATIENCE = 60_000
@@ -131,3 +131,18 @@ def stored(server, uuid: str) -> dict:
             ],
             "notes": [n.text for n in session.notes if not n.retracted],
         }
+
+
+def send_after_logging_in_again(page, server, uuid: str, username: str, waiting: int) -> None:
+    """The status line asks to log in again for `waiting` records; do so and see them arrive."""
+    status = page.locator("[data-sync-status]").first
+    expect(status).to_contain_text(
+        f"Log opnieuw in om {waiting} records te versturen", timeout=PATIENCE
+    )
+    assert stored(server, uuid)["session"] is None
+    page.get_by_role("link", name="Opnieuw inloggen").first.click()
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**/session#{uuid}")
+    wait_all_saved(page)

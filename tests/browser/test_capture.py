@@ -13,12 +13,13 @@ from tests.browser.capture_helpers import (
     PATIENCE,
     encounter,
     ready_for_offline,
+    send_after_logging_in_again,
     start_session,
     stored,
     tap,
     wait_all_saved,
 )
-from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, axe_violations, log_in
+from tests.browser.conftest import CHROMIUM, axe_violations, log_in
 
 
 def test_a_whole_session_online(page, live_server):
@@ -135,15 +136,7 @@ def test_an_expired_login_keeps_the_queue_until_the_user_logs_in(page, context, 
     context.clear_cookies()
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    status = page.locator("[data-sync-status]").first
-    expect(status).to_contain_text("Log opnieuw in om 4 records te versturen", timeout=PATIENCE)
-    assert stored(live_server, uuid)["session"] is None
-    page.get_by_role("link", name="Opnieuw inloggen").first.click()
-    page.get_by_label("Gebruikersnaam").fill("lead")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"**/session#{uuid}")
-    wait_all_saved(page)
+    send_after_logging_in_again(page, live_server, uuid, "lead", waiting=4)
     assert len(stored(live_server, uuid)["encounters"]) == 3
 
 

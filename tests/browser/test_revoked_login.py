@@ -1,19 +1,15 @@
 """A phone whose login was ended elsewhere keeps its queue, asks to log in, then sends it."""
 
-from playwright.sync_api import expect
-
 from observations import logins
 from observations.extensions import db
 from observations.models import User
 from tests.browser.capture_helpers import (
-    PATIENCE,
     encounter,
     ready_for_offline,
+    send_after_logging_in_again,
     start_session,
     stored,
-    wait_all_saved,
 )
-from tests.browser.conftest import DEMO_PASSWORD
 
 
 def test_a_login_ended_on_another_device_keeps_the_queue(page, context, live_server):
@@ -30,13 +26,5 @@ def test_a_login_ended_on_another_device_keeps_the_queue(page, context, live_ser
     assert context.cookies(), "the phone still holds its cookies"
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    status = page.locator("[data-sync-status]").first
-    expect(status).to_contain_text("Log opnieuw in om 3 records te versturen", timeout=PATIENCE)
-    assert stored(live_server, uuid)["session"] is None
-    page.get_by_role("link", name="Opnieuw inloggen").first.click()
-    page.get_by_label("Gebruikersnaam").fill("fieldworker2")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"**/session#{uuid}")
-    wait_all_saved(page)
+    send_after_logging_in_again(page, live_server, uuid, "fieldworker2", waiting=3)
     assert len(stored(live_server, uuid)["encounters"]) == 2

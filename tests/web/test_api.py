@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from observations import demo, tokens
 from observations.extensions import db
 from observations.models import Session, User
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, api_token, bearer, csrf_token
 
 SYNC = "/api/v1/sync"
 
@@ -24,16 +24,7 @@ def demo_study(app):
 @pytest.fixture
 def token(app, demo_study):
     """A personal API token of the demo fieldworker."""
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).filter_by(username="fieldworker"))
-        _token, plain = tokens.create_token(user, "tests")
-        db.session.commit()
-        return plain
-
-
-def bearer(plain: str) -> dict:
-    """The Authorization header for a token."""
-    return {"Authorization": f"Bearer {plain}"}
+    return api_token(app, "fieldworker")
 
 
 def examples(client) -> list[dict]:

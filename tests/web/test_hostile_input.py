@@ -13,7 +13,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from observations import demo, json_input, tokens
 from observations.extensions import db
 from observations.models import ApiToken, AuditEvent, FieldNote, Study, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, api_token, bearer
 
 SYNC = "/api/v1/sync"
 NESTED = "[" * 1000 + "]" * 1000
@@ -22,16 +22,7 @@ NESTED = "[" * 1000 + "]" * 1000
 @pytest.fixture
 def token(app, world):
     """A personal API token of alpha's fieldworker."""
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).filter_by(username="alpha-fieldworker"))
-        _token, plain = tokens.create_token(user, "tests")
-        db.session.commit()
-        return plain
-
-
-def bearer(plain: str) -> dict:
-    """The Authorization header for a token."""
-    return {"Authorization": f"Bearer {plain}"}
+    return api_token(app, "alpha-fieldworker")
 
 
 # --- JSON nesting --------------------------------------------------------------------------
