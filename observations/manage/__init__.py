@@ -1,8 +1,14 @@
-"""The coordinator's pages: sites and zones, the team, the schedule."""
+"""The coordinator's pages: one module per area, each with its forms beside it.
+
+home (overview, queue upload), sites (sites, zones, opening hours, profiles), team (members,
+observer codes, availability), schedule (generator, list, calendar, coverage), codebook
+(the editor, xlsx export and import) and audit (the audit log). The domain work lives in
+services the views and the CLI share; views stay short.
+"""
 
 from ..access import study_blueprint
 from ..models import Role
 
 bp = study_blueprint("manage", roles=(Role.COORDINATOR,))
 
-from . import routes  # noqa: F401
+from . import audit, codebook, home, schedule, sites, team  # noqa: F401

@@ -1,6 +1,15 @@
 """The data model of DESIGN.md: every table Terloops stores."""
 
-from .account import ROLE_VALUES, ApiToken, Login, Membership, Role, User
+from .account import (
+    PASSWORD_LINK_PURPOSES,
+    ROLE_VALUES,
+    ApiToken,
+    Login,
+    Membership,
+    PasswordLink,
+    Role,
+    User,
+)
 from .codebook import PER_PERSON, Category, Code, Codebook
 from .export import EXPORT_STATES, ExportJob, ExportPreset
 from .records import (
@@ -17,19 +26,24 @@ from .records import (
 )
 from .review import AuditEvent, Review
 from .schedule import Slot, slot_zones
-from .study import SITE_KINDS, Site, Study, Zone
+from .study import SITE_KINDS, SITE_SETTINGS, OpeningHours, Site, SiteProfile, Study, Zone
+from .team import Absence, Availability
 from .types import FIRST_DAY, LAST_DAY, UTCDateTime, utcnow
 
 __all__ = [
     "EXPORT_STATES",
     "FIRST_DAY",
     "LAST_DAY",
+    "PASSWORD_LINK_PURPOSES",
     "PER_PERSON",
     "REVIEW_STATES",
     "ROLE_VALUES",
     "SITE_KINDS",
+    "SITE_SETTINGS",
+    "Absence",
     "ApiToken",
     "AuditEvent",
+    "Availability",
     "Category",
     "Code",
     "Codebook",
@@ -40,6 +54,8 @@ __all__ = [
     "FieldNote",
     "Login",
     "Membership",
+    "OpeningHours",
+    "PasswordLink",
     "Review",
     "Role",
     "Scan",
@@ -48,6 +64,7 @@ __all__ = [
     "Session",
     "SessionWeather",
     "Site",
+    "SiteProfile",
     "Slot",
     "Study",
     "UTCDateTime",

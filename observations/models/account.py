@@ -104,9 +104,19 @@ class Membership(db.Model):
     observer_code: Mapped[str] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SHA-256 of the secret in the member's private calendar address (None: no feed).
+    calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     study: Mapped["Study"] = relationship(back_populates="memberships")  # noqa: F821
+    availability: Mapped[list["Availability"]] = relationship(  # noqa: F821
+        back_populates="membership",
+        order_by="(Availability.weekday, Availability.starts)",
+        cascade="all, delete-orphan",
+    )
+    absences: Mapped[list["Absence"]] = relationship(  # noqa: F821
+        back_populates="membership", order_by="Absence.first_day", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Membership {self.user_id}@{self.study_id} {self.role}>"
@@ -134,6 +144,30 @@ class Login(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+PASSWORD_LINK_PURPOSES = ("invite", "reset")
+
+
+class PasswordLink(db.Model):
+    """A one-time link to set a password: for a new account (invite) or a reset.
+
+    Only the token's SHA-256 is stored; the link works once and expires.
+    """
+
+    __tablename__ = "password_links"
+    __table_args__ = (sa.CheckConstraint("purpose IN ('invite', 'reset')", name="purpose_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(sa.String(10))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class ApiToken(db.Model):

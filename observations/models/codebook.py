@@ -31,6 +31,10 @@ class Codebook(db.Model):
     version: Mapped[int]
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The categories and codes as they stood in this version (labels included), so that
+    # history shows what observers saw; the live tables hold the current state.
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
 class Category(db.Model):

@@ -25,6 +25,10 @@ class Slot(db.Model):
         sa.CheckConstraint("status IN ('planned', 'cancelled')", name="status_known"),
         sa.Index("ix_slots_study_starts", "study_id", "starts_at"),
         sa.Index("ix_slots_fieldworker_starts", "fieldworker_id", "starts_at"),
+        sa.Index("ix_slots_partner_starts", "partner_id", "starts_at"),
+        sa.CheckConstraint(
+            "partner_id IS NULL OR partner_id <> fieldworker_id", name="partner_differs"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,13 +37,23 @@ class Slot(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=60)
     fieldworker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The second observer of a paired slot (two at once, for the reliability check).
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The planned time window it belongs to, e.g. "09:00-12:00" (coverage groups by it).
+    time_window: Mapped[str] = mapped_column(sa.String(11), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="planned")
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped["Site"] = relationship()  # noqa: F821
     zones: Mapped[list["Zone"]] = relationship(secondary=slot_zones)  # noqa: F821
-    fieldworker: Mapped["User | None"] = relationship()  # noqa: F821
+    fieldworker: Mapped["User | None"] = relationship(foreign_keys=[fieldworker_id])  # noqa: F821
+    partner: Mapped["User | None"] = relationship(foreign_keys=[partner_id])  # noqa: F821
+
+    @property
+    def paired(self) -> bool:
+        """Two observers at once."""
+        return self.partner_id is not None
 
     @property
     def ends_at(self) -> datetime:

@@ -1,6 +1,6 @@
 """Studies and the places they observe: sites and their zones."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +17,8 @@ SITE_KINDS = (
     "street",
     "other",
 )
+# Whether a site's observed space lies indoors, outdoors or both (a library with a garden).
+SITE_SETTINGS = ("indoor", "outdoor", "mixed")
 
 
 class Study(db.Model):
@@ -54,6 +56,10 @@ class Site(db.Model):
             "kind IN (" + ", ".join(f"'{kind}'" for kind in SITE_KINDS) + ")",
             name="kind_known",
         ),
+        sa.CheckConstraint(
+            "setting IN (" + ", ".join(f"'{s}'" for s in SITE_SETTINGS) + ")",
+            name="setting_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,11 +71,22 @@ class Site(db.Model):
     neighbourhood: Mapped[str] = mapped_column(sa.String(100), default="")
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    setting: Mapped[str] = mapped_column(sa.String(10), default="indoor")
+    position: Mapped[int] = mapped_column(default=0)
+    # False once archived: kept with everything recorded there, no longer offered or planned.
     active: Mapped[bool] = mapped_column(default=True)
 
     study: Mapped[Study] = relationship(back_populates="sites")
     zones: Mapped[list["Zone"]] = relationship(
         back_populates="site", order_by="(Zone.position, Zone.name)"
+    )
+    opening_hours: Mapped[list["OpeningHours"]] = relationship(
+        back_populates="site",
+        order_by="(OpeningHours.weekday, OpeningHours.opens)",
+        cascade="all, delete-orphan",
+    )
+    profiles: Mapped[list["SiteProfile"]] = relationship(
+        back_populates="site", order_by="(SiteProfile.valid_from.desc(), SiteProfile.id.desc())"
     )
 
     def __repr__(self) -> str:
@@ -99,3 +116,44 @@ class Zone(db.Model):
 
     def __repr__(self) -> str:
         return f"<Zone {self.name}>"
+
+
+class OpeningHours(db.Model):
+    """One period a site is open on a weekday (0 = Monday); a site without any is always open."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_known"),
+        sa.CheckConstraint("opens < closes", name="opens_before_closing"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
+    weekday: Mapped[int]
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+    site: Mapped[Site] = relationship(back_populates="opening_hours")
+
+
+class SiteProfile(db.Model):
+    """A dated checklist of a site's conditions (the KIS conditions of a good meeting place).
+
+    Never edited: a change is a new profile with its own date, so that indicators can set the
+    conditions that held on a day against the encounters of that day. `data` holds the
+    checklist (see observations/sites/profile.py for its fields).
+    """
+
+    __tablename__ = "site_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
+    valid_from: Mapped[date]
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"max_length": 2000, "multiline": True}
+    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="profiles")

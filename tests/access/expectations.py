@@ -26,6 +26,7 @@ Adding a route? Add a row next to its blueprint's rows, e.g.
 import itertools
 import uuid
 
+from tests.access import areas
 from tests.access.rows import (
     FORBIDDEN,
     LOGIN,
@@ -333,3 +334,4 @@ ROWS = [
     Row("manage.queue", "GET", in_study("a", "coordinator")),
     Row("manage.queue", "POST", in_study("a", "coordinator"), form={}),
 ]
+ROWS += [row for module in areas.modules("rows") for row in module.ROWS]

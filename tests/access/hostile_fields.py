@@ -31,6 +31,7 @@ from observations.models import (
     User,
     Zone,
 )
+from tests.access import areas
 from tests.access import world as worlds
 from tests.access.hostile import Hostile, field_errors, html_problems, is_dutch, shown
 from tests.conftest import AuthActions
@@ -720,4 +721,4 @@ def fields(tmp) -> list[Field]:
             _longest(Site.name),
             via_form=False,
         ),
-    ]
+    ] + [area_field for module in areas.modules("hostile") for area_field in module.fields(tmp)]

@@ -18,6 +18,7 @@ from observations.export import jobs as export_jobs
 from observations.extensions import db
 from observations.models import ExportPreset, Site, Study, User, Zone, utcnow
 from observations.sync import sync_records
+from tests.access import areas
 from tests.factories import PASSWORD
 
 ACTORS = (
@@ -204,6 +205,8 @@ def build(demo_study: bool = False) -> World:
         "a static file": "css/app.css",
     }
     _owned_objects(world, {"a": study_a, "b": study_b}, users)
+    for module in areas.modules("objects"):
+        module.add(world, {"a": study_a, "b": study_b}, users)
     db.session.commit()
     return world
 

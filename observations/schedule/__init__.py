@@ -1,13 +1,17 @@
-"""The observation schedule: which slots fall in a period, and local-day boundaries."""
+"""The observation schedule: which slots fall in a period, and local-day boundaries.
+
+A service the manage pages and the CLI share: plan.py (the generator's input and output),
+generator.py (a balanced plan), calendar.py (iCalendar), coverage.py (planned versus done).
+"""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .models import Slot, Study, User
+from ..extensions import db
+from ..models import Slot, Study, User
 
 
 def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
@@ -38,11 +42,14 @@ def slots_between(
             selectinload(Slot.zones),
             selectinload(Slot.site),
             selectinload(Slot.fieldworker),
+            selectinload(Slot.partner),
         )
         .order_by(Slot.starts_at)
     )
-    if fieldworker is not None:
-        query = query.where(Slot.fieldworker_id == fieldworker.id)
+    if fieldworker is not None:  # their own slots, and those they observe as a pair's second
+        query = query.where(
+            or_(Slot.fieldworker_id == fieldworker.id, Slot.partner_id == fieldworker.id)
+        )
     if not include_cancelled:
         query = query.where(Slot.status == "planned")
     return list(db.session.scalars(query))

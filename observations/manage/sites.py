@@ -1,0 +1,3 @@
+"""Sites and zones: create, edit, reorder, archive; opening hours; site profiles."""
+
+from . import bp  # noqa: F401

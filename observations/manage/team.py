@@ -1,0 +1,3 @@
+"""The team: members with a role, observer codes, availability and dates away."""
+
+from . import bp  # noqa: F401
