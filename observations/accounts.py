@@ -1,6 +1,7 @@
 """Accounts: creating users, checking passwords, adding members to studies."""
 
 import re
+import secrets
 from dataclasses import dataclass
 from functools import cache
 
@@ -87,6 +88,33 @@ def create_user(
         "user",
         user.id,
         {"username": [None, username], "is_admin": [None, is_admin]},
+        actor=actor,
+    )
+    return user
+
+
+def create_invited_user(username: str, display_name: str = "", actor: User | None = None) -> User:
+    """Create an account without a password: its owner sets one through a one-time link
+    (password_links.issue(user, "invite")). Raise Invalid with a message per field."""
+    username = normalise_username(username)
+    display_name = (display_name or "").strip()
+    collect(
+        {
+            "username": username_problems(username),
+            "display_name": display_name
+            and text.problems(display_name, text.rule_of(User.display_name)),
+        }
+    )
+    user = User(username=username, display_name=display_name or username)
+    # Nobody knows this password: the account cannot log in before its link is used.
+    user.set_password(secrets.token_urlsafe(32))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "create",
+        "user",
+        user.id,
+        {"username": [None, username], "invited": [None, True]},
         actor=actor,
     )
     return user
