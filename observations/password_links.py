@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import url_for
 from sqlalchemy import select, update
 
 from . import audit
@@ -74,3 +75,8 @@ def use(link: PasswordLink, password: str) -> User:
     logins.end_all_logins(user)
     audit.record("use", "password_link", link.id, {"purpose": [None, link.purpose]}, actor=user)
     return user
+
+
+def link_url(token: str) -> str:
+    """The full address of a link, to copy and hand over."""
+    return url_for("auth.set_password", token=token, _external=True)

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes, throttle  # noqa: F401
+from . import password_link, routes, throttle  # noqa: F401
 
 # Login attempts are counted in a storage opened once per app.
 bp.record_once(lambda state: throttle.init_app(state.app))

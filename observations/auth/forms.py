@@ -76,6 +76,24 @@ class PasswordForm(Form):
     )
 
 
+class NewPasswordForm(Form):
+    """Choosing a password through a one-time link."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(_l("Enter a new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            InputRequired(_l("Repeat the new password.")),
+            EqualTo("new_password", _l("The two new passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class TokenForm(Form):
     """A new personal API token."""
 
