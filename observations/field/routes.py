@@ -4,12 +4,15 @@ The start and session pages are shells: everything on them comes from the study 
 zones, codebook) and works offline; the session itself lives on the phone until synced.
 """
 
-from flask import g, render_template
+from flask import g, render_template, url_for
 from flask_login import current_user
 
 from .. import indicators, schedule
 from ..capture import capture_data, open_sessions
+from ..extensions import db
+from ..forms import Form
 from ..models import Encounter, FieldNote
+from ..schedule import calendar as ical
 from ..text import rule_of
 from . import bp
 from .strings import client_strings
@@ -58,3 +61,28 @@ def start():
 def session():
     """The session screen; the session's UUID follows the # in the address."""
     return _capture_page("field/session.html")
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def calendar():
+    """The observer's calendar: a private address to subscribe to (shown once) and a download."""
+    form = Form()  # only the CSRF token
+    address = None
+    if form.validate_on_submit():
+        token = ical.new_address(g.membership, current_user)
+        db.session.commit()
+        address = url_for("main.calendar_feed", token=token, _external=True)
+    return render_template(
+        "field/calendar.html",
+        form=form,
+        address=address,
+        has_address=g.membership.calendar_token_hash is not None,
+    )
+
+
+@bp.route("/calendar.ics")
+def calendar_download():
+    """The observer's own slots as an .ics file."""
+    return ical.ics_response(
+        g.study, current_user, f"terloops-{g.study.slug}-{g.membership.observer_code}.ics"
+    )
