@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from . import text
@@ -38,9 +39,14 @@ def ical_command(study_slug: str, code: str, out: Path) -> None:
         _fail(_("There is no observer %(code)s in this study.", code=text.visible(code)))
     out.write_bytes(ical.feed(study, membership.user))
     count = len(ical.observer_slots(study, membership.user))
-    click.echo(
-        _("Wrote %(count)d slots of %(code)s to %(path)s.", count=count, code=code, path=out)
+    message = ngettext(
+        "Wrote %(num)d slot of %(code)s to %(path)s.",
+        "Wrote %(num)d slots of %(code)s to %(path)s.",
+        count,
+        code=membership.observer_code,
+        path=out,
     )
+    click.echo(message)
 
 
 def init_app(app) -> None:

@@ -110,6 +110,7 @@ def coverage(
     sessions = db.session.scalars(
         select(Session).where(
             Session.study_id == study.id,
+            Session.retracted.is_(False),  # undone on the phone: never observed
             Session.started_at >= start,
             Session.started_at < end,
             Session.site_id.in_(site_filter),
