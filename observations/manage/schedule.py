@@ -46,6 +46,9 @@ def _filter_form(first: date, last: date) -> ScheduleFilterForm:
     ]
     form.observer.choices = _observer_choices(_("All observers"))
     form.validate()  # a bad date shows its message, and the default period is used
+    for day in (form.first, form.last):
+        if day.errors:
+            day.raw_data = None  # a date input holds a date, never what was typed
     form.first.data = form.first.data or first
     form.last.data = max(form.last.data or last, form.first.data)
     return form
