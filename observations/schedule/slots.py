@@ -92,7 +92,7 @@ def _check_free(study: Study, slot: Slot, user_id: int) -> list[str]:
         return [_("Choose a member of this study's team.")]
     who = f"{membership.observer_code} ({membership.user.name})"
     clash = overlapping(user_id, slot.starts_at, slot.ends_at, skip=slot.id)
-    if clash:
+    if clash and clash[0].study_id == study.id:
         return [
             _(
                 "%(who)s already has a slot at that time (%(site)s); nobody is planned twice.",
@@ -100,6 +100,8 @@ def _check_free(study: Study, slot: Slot, user_id: int) -> list[str]:
                 site=clash[0].site.name,
             )
         ]
+    if clash:  # in another study, whose sites this coordinator may not know
+        return [_("%(who)s already has a slot at that time; nobody is planned twice.", who=who)]
     if not _is_available(membership, slot, study.timezone):
         return [_("%(who)s is away or not available at that time.", who=who)]
     return []

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from observations import accounts
 from observations.extensions import db
 from observations.models import Absence, AuditEvent, Availability, Slot
 from observations.schedule.coverage import coverage
@@ -356,3 +357,21 @@ def test_coverage_page_is_a_table_with_gaps_marked(client, auth, app, known):
     assert "1 van 2 gedaan" in page and "1 gemist" in page
     assert "niets gepland" in page
     assert page.count('class="gap"') == 2  # the weekday morning missed; nothing on Sunday
+
+
+def test_reassign_refuses_a_slot_in_another_study_without_naming_its_site(
+    client, auth, app, planned
+):
+    with app.app_context():
+        beta = data.study("beta")
+        w2 = data.user("alpha-w2")
+        accounts.add_member(beta, w2, "fieldworker")
+        place = data.site(beta, "Geheime Plek")
+        data.slot(place, data.local(_day_ahead(1), "10:30"), w2)
+        db.session.commit()
+    auth.login("alpha-coordinator")
+    url = f"{BASE}/slots/{planned['single']}/reassign"
+    answer = _post(client, url, {"fieldworker": _user_id(app, "alpha-w2"), "partner": ""})
+    assert answer.status_code == 422
+    assert "heeft op dat moment al een dienst; niemand wordt dubbel ingepland." in answer.text
+    assert "Geheime Plek" not in answer.text
