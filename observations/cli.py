@@ -118,3 +118,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     cli_data.init_app(app)
+    from . import cli_codebook
+
+    cli_codebook.init_app(app)
