@@ -146,7 +146,9 @@ def _row_problems(row: dict, category: Category | None, seen: set) -> list[str]:
     if category is None:
         return [_("Unknown category %(key)s.", key=text.visible(row["category"][:40]))]
     problems = []
-    if not CODE_KEY.fullmatch(row["code"]):
+    # The default codebook has keys such as 0-14 and 65+; the rule is for new codes.
+    existing = any(c.code == row["code"] for c in category.codes)
+    if not existing and not CODE_KEY.fullmatch(row["code"]):
         problems.append(_("Bad code key: use 1 to 40 lower-case letters a–z, digits and _."))
     elif (category.key, row["code"]) in seen:
         problems.append(_("Code %(code)s appears twice in this category.", code=row["code"]))
