@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
-from .. import audit_log
+from .. import audit_log, text
 from ..forms import DayField, Form
 
 
@@ -15,8 +15,9 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    entity = SelectField(_l("Kind"), default="")
-    action = SelectField(_l("Action"), default="")
+    # A kind or action no event in scope has simply finds nothing.
+    entity = SelectField(_l("Kind"), default="", validate_choice=False)
+    action = SelectField(_l("Action"), default="", validate_choice=False)
     actor = SelectField(_l("Person"), default="")
     date_from = DayField(_l("From"))
     date_to = DayField(_l("To"))
@@ -50,12 +51,16 @@ def filters_of(form: AuditFilterForm) -> audit_log.Filters:
     form.validate()
 
     def valid(field):
-        return None if field.errors or field.data in (None, "None", "") else field.data
+        data = field.data
+        if field.errors or data in (None, "None", ""):
+            return None
+        # PostgreSQL refuses a NUL even in a query: such a filter narrows nothing.
+        return None if isinstance(data, str) and text.character_problem(data) else data
 
     actor = valid(form.actor)
     return audit_log.Filters(
-        entity=valid(form.entity) or "",
-        action=valid(form.action) or "",
+        entity=(valid(form.entity) or "")[:40],
+        action=(valid(form.action) or "")[:40],
         actor=int(actor) if actor and actor.isdigit() else None,
         date_from=valid(form.date_from),
         date_to=valid(form.date_to),
