@@ -5,14 +5,16 @@ from openpyxl import load_workbook
 from observations import codebook
 from observations.extensions import db
 from observations.models import AuditEvent
-from tests.manage.helpers_codebook import code, study
+from tests.manage.helpers_codebook import CHESS_ROW, code, study
 
 
 def test_export_then_import_unchanged_says_nothing_changed(app, world, runner, tmp_path):
     out = tmp_path / "codebook.xlsx"
     result = runner.invoke(args=["codebook", "export", "alpha", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    book = load_workbook(out, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()
     assert rows[0][:3] == ("category", "category_label_nl", "category_label_en")
     assert len(rows) == 1 + 86
     result = runner.invoke(args=["codebook", "import", "alpha", str(out)])
@@ -28,22 +30,7 @@ def test_import_makes_one_version_with_the_changes(app, world, runner, tmp_path)
     sheet = book.active
     row = next(r for r in sheet.iter_rows(min_row=2) if r[5].value == "waiting")
     row[6].value = "in de rij"
-    sheet.append(
-        [
-            "activity",
-            "activiteit",
-            "activity",
-            "scan",
-            "no",
-            "chess",
-            "schaken",
-            "chess",
-            "",
-            "",
-            20,
-            "no",
-        ]
-    )
+    sheet.append(CHESS_ROW)
     book.save(out)
     result = runner.invoke(args=["codebook", "import", "alpha", str(out)])
     assert result.exit_code == 0, result.output

@@ -9,6 +9,22 @@ from observations.extensions import db
 from observations.models import Category, Code, Site, Study, User, Zone
 from tests.conftest import AuthActions
 
+# A new code's row in the codebook sheet (see codebook_xlsx.COLUMNS).
+CHESS_ROW = [
+    "activity",
+    "activiteit",
+    "activity",
+    "scan",
+    "no",
+    "chess",
+    "schaken",
+    "chess",
+    "",
+    "",
+    40,
+    "no",
+]
+
 
 def study(slug: str = "alpha") -> Study:
     """A study by its short name."""

@@ -15,6 +15,7 @@ from observations.models import AuditEvent, Codebook, Session
 from observations.sync import sync_records
 from observations.validation import Invalid
 from tests.manage.helpers_codebook import (
+    CHESS_ROW,
     code,
     logged_in,
     post,
@@ -180,7 +181,9 @@ def test_a_retired_code_is_still_exported_with_its_label(app, world, tmp_path):
         db.session.commit()
         path = tmp_path / "records.xlsx"
         export(study(), ExportOptions(labels="en"), str(path))
-    rows = list(load_workbook(path, read_only=True)["Sessions"].iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    rows = list(book["Sessions"].iter_rows(values_only=True))
+    book.close()
     assert "busy" in rows[1] and "crowding" in rows[0]
 
 
@@ -209,22 +212,7 @@ def test_xlsx_import_changes_labels_retires_and_adds_in_one_version(app, world):
         rows = {(r[0].value, r[5].value): r for r in sheet.iter_rows(min_row=2)}
         rows[("activity", "waiting")][7].value = "queueing"
         rows[("activity", "phone")][11].value = "yes"
-        sheet.append(
-            [
-                "activity",
-                "activiteit",
-                "activity",
-                "scan",
-                "no",
-                "chess",
-                "schaken",
-                "chess",
-                "",
-                "",
-                40,
-                "no",
-            ]
-        )
+        sheet.append(CHESS_ROW)
 
     content = edited_export(app, edit)
     with app.test_request_context():
@@ -314,12 +302,10 @@ def test_pages_edit_retire_and_restore(app, world, client):
 def test_a_bad_new_code_is_refused_in_the_users_language(app, world, client, locale, message):
     auth = logged_in(client, "alpha-coordinator")
     client.post("/language", data={"locale": locale, "csrf_token": auth.token("/account")})
-    with app.app_context():
-        category_id = code("alpha", "activity", "waiting").category_id
-    answer = post(
+    answer = new_code(
+        app,
         client,
         auth,
-        f"{BASE}/categories/{category_id}/codes/new",
         {"code": "Schaak Spel", "label_nl": "schaken", "label_en": "", "position": "1"},
     )
     page = answer.get_data(as_text=True)
@@ -331,16 +317,18 @@ def test_a_bad_new_code_is_refused_in_the_users_language(app, world, client, loc
 
 def test_a_duplicate_code_key_is_refused(app, world, client):
     auth = logged_in(client, "alpha-coordinator")
-    with app.app_context():
-        category_id = code("alpha", "activity", "waiting").category_id
-    answer = post(
-        client,
-        auth,
-        f"{BASE}/categories/{category_id}/codes/new",
-        {"code": "waiting", "label_nl": "a", "label_en": "b", "position": "1"},
+    answer = new_code(
+        app, client, auth, {"code": "waiting", "label_nl": "a", "label_en": "b", "position": "1"}
     )
     assert answer.status_code == 422
     assert "heeft al een code waiting" in answer.get_data(as_text=True)
+
+
+def new_code(app, client, auth, fields: dict):
+    """Post the new-code form of study alpha's activity category."""
+    with app.app_context():
+        category_id = code("alpha", "activity", "waiting").category_id
+    return post(client, auth, f"{BASE}/categories/{category_id}/codes/new", fields)
 
 
 def test_a_change_without_csrf_token_is_refused(app, world, client):
