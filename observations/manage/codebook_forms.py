@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Regexp
+from wtforms.widgets import TextInput
 
 from ..codebook_editor import CODE_KEY, LONGEST_POSITION
 from ..forms import Form, text_field
@@ -19,6 +20,8 @@ def position_field():
             InputRequired(_l("Give a whole number.")),
             NumberRange(0, LONGEST_POSITION, _l("Give a whole number from 0 to 9999.")),
         ],
+        # A text input: a number input may not hold what was typed ("a") when shown again.
+        widget=TextInput(),
         render_kw={"inputmode": "numeric"},
     )
 

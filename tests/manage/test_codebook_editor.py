@@ -156,7 +156,8 @@ def test_records_of_version_n_sync_after_the_codebook_moved_on(app, world):
         newer = session_record("alpha", site, zone, 2, crowding="busy")
         [refused] = sync_records(fieldworker, [newer])
         assert refused["status"] == "invalid"
-        assert "busy" in " ".join(refused["errors"]["crowding"])
+        message = " ".join(refused["errors"]["crowding"])
+        assert "busy" in message and "buiten gebruik gesteld in codeboekversie 2" in message
         # A version the study does not have yet is refused too.
         [future] = sync_records(fieldworker, [session_record("alpha", site, zone, 3)])
         assert future["status"] == "invalid" and "codebook_version" in future["errors"]
