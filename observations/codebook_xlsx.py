@@ -176,6 +176,7 @@ def _apply_row(row: dict, category: Category, number: int, changes: dict) -> Non
     """Apply one checked row to the live tables, noting {what: [old, new]} in `changes`."""
 
     def set_value(item, name: str, value, what: str) -> None:
+        """Set one field if it differs, noting the change."""
         old = getattr(item, name)
         if old != value:
             changes[f"{what}.{name}"] = [old, value]

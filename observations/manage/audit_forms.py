@@ -51,6 +51,7 @@ def filters_of(form: AuditFilterForm) -> audit_log.Filters:
     form.validate()
 
     def valid(field):
+        """The field's value if it can narrow the list, else None."""
         data = field.data
         if field.errors or data in (None, "None", ""):
             return None
