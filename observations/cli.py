@@ -113,9 +113,10 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
-    from . import cli_calendar, cli_data
+    from . import cli_calendar, cli_codebook, cli_data
 
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     cli_data.init_app(app)
     cli_calendar.init_app(app)
+    cli_codebook.init_app(app)

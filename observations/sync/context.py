@@ -26,6 +26,23 @@ class SessionInfo:
     zones: list[int] = field(default_factory=list)
 
 
+class ValidCodes(set):
+    """The codes of a category valid in a version; `retired` names those retired by then."""
+
+    retired: dict[str, int]
+
+    @classmethod
+    def of(cls, category, version: int) -> "ValidCodes":
+        """The category's codes valid in the version, and {code: retired_in} of the others."""
+        codes = cls(x.code for x in category.codes if x.valid_in(version))
+        codes.retired = {
+            x.code: x.retired_in
+            for x in category.codes
+            if x.retired_in is not None and x.retired_in <= version
+        }
+        return codes
+
+
 @dataclass
 class CodebookRules:
     """Valid codes per category in one codebook version, and what each category applies to."""
@@ -109,7 +126,7 @@ class BatchContext:
                 categories = codebook.categories(study)
                 self._rules[key] = CodebookRules(
                     version,
-                    {c.key: {x.code for x in c.codes if x.valid_in(version)} for c in categories},
+                    {c.key: ValidCodes.of(c, version) for c in categories},
                     {c.key: c.applies_to for c in categories},
                     {c.key: c.multiple for c in categories},
                     scan_rules.rules_for(categories, version),

@@ -136,6 +136,17 @@ def code(value, valid: set[str], category_label: str) -> str:
     """One code of a codebook category."""
     if isinstance(value, str) and value in valid:
         return value
+    retired_in = getattr(valid, "retired", {}).get(value) if isinstance(value, str) else None
+    if retired_in is not None:
+        raise FieldError(
+            _(
+                "Code %(code)s of %(category)s was retired in codebook version %(v)s; a record "
+                "of this version cannot use it.",
+                code=value,
+                category=category_label,
+                v=retired_in,
+            )
+        )
     if isinstance(value, str) and len(value) <= LONGEST_CODE:
         raise FieldError(
             _("Unknown code %(code)s for %(category)s.", code=value, category=category_label)
