@@ -118,3 +118,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     cli_data.init_app(app)
+    __import__("observations.cli_accounts").cli_accounts.init_app(app)

@@ -18,4 +18,4 @@ def require_admin():
     return None
 
 
-from . import routes  # noqa: F401
+from . import accounts, routes  # noqa: F401
