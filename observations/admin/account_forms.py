@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from .. import mail
@@ -10,20 +10,20 @@ from ..extensions import db
 from ..forms import Form, text_field
 from ..models import Study, User
 
-ROLE_CHOICES = (
-    ("coordinator", _l("coordinator")),
-    ("lead", _l("research lead")),
-    ("fieldworker", _l("fieldworker")),
-)
+ROLE_CHOICES = [
+    SelectChoice("coordinator", _l("coordinator")),
+    SelectChoice("lead", _l("research lead")),
+    SelectChoice("fieldworker", _l("fieldworker")),
+]
 
 
-def study_choices(blank: bool) -> list[tuple[str, str]]:
+def study_choices(blank: bool) -> list[SelectChoice]:
     """The open studies to choose from (archived ones take no new members)."""
     names = db.session.execute(
         select(Study.slug, Study.name).where(Study.archived_at.is_(None)).order_by(Study.name)
     )
-    first = [("", _l("No study yet"))] if blank else []
-    return first + [(slug, name) for slug, name in names]
+    first = [SelectChoice("", _l("No study yet"))] if blank else []
+    return first + [SelectChoice(slug, name) for slug, name in names]
 
 
 class NewAccountForm(Form):
@@ -39,8 +39,10 @@ class NewAccountForm(Form):
         User.display_name, _l("Name"), required_message=_l("Give the person's name.")
     )
     is_admin = BooleanField(_l("Installation admin (may manage every study and account)"))
-    study = SelectField(_l("Study"), choices=[])
-    role = SelectField(_l("Role in that study"), choices=[("", "—"), *ROLE_CHOICES])
+    study = SelectField(_l("Study"), choices=[], default="")
+    role = SelectField(
+        _l("Role in that study"), choices=[SelectChoice("", "—"), *ROLE_CHOICES], default=""
+    )
     email = StringField(
         _l("E-mail address (optional)"),
         description=_l("Only used to send the link now; it is not stored."),
@@ -97,9 +99,9 @@ class FilterForm(Form):
     status = SelectField(
         _l("Status"),
         choices=[
-            ("all", _l("All")),
-            ("active", _l("Active")),
-            ("deactivated", _l("Deactivated")),
+            SelectChoice("all", _l("All")),
+            SelectChoice("active", _l("Active")),
+            SelectChoice("deactivated", _l("Deactivated")),
         ],
         default="all",
     )
