@@ -4,12 +4,14 @@ hostile-strings test.
 
 from sqlalchemy import func, select
 
+from observations import text
 from observations.models import User
-from tests.access.hostile import Hostile, is_dutch
+from tests.access.hostile import Hostile
 from tests.access.hostile_fields import (
     Bench,
     Field,
     Outcome,
+    judge_new_account_command,
     judge_page,
     judge_refusal,
     judge_shown,
@@ -71,23 +73,12 @@ def _cli_name(bench: Bench, hostile: Hostile) -> Outcome:
     if result.exception and not isinstance(result.exception, SystemExit):
         outcome.fail(f"the command crashed: {result.exception!r}")
         return outcome
-    stored = bench.scalar(select(User.display_name).filter_by(username=username))
-    if result.exit_code == 0:
-        judge_stored(outcome, stored, hostile, form=False)
-        return outcome
-    outcome.kind = "refused"
-    if stored is not None:
-        outcome.fail("refused, yet the account was created")
-    messages = [line.removeprefix("Fout: ") for line in result.output.splitlines() if line]
-    if not messages:
-        outcome.fail("refused without a message")
-    outcome.problems += [f"not in Dutch: {m!r}" for m in messages if not is_dutch(m)]
-    return outcome
+    return judge_new_account_command(bench, outcome, result, username, hostile)
 
 
 def fields(tmp) -> list:
     """This area's text fields (hostile_fields.Field), each with how to set it."""
-    longest = 120  # User.display_name
+    longest = text.rule_of(User.display_name).longest
     return [
         Field(
             "admin: new account's name", lambda b, h: _new_account(b, h, "display_name"), longest
