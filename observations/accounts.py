@@ -93,7 +93,9 @@ def create_user(
     return user
 
 
-def create_invited_user(username: str, display_name: str = "", actor: User | None = None) -> User:
+def create_invited_user(
+    username: str, display_name: str = "", actor: User | None = None, is_admin: bool = False
+) -> User:
     """Create an account without a password: its owner sets one through a one-time link
     (password_links.issue(user, "invite")). Raise Invalid with a message per field."""
     username = normalise_username(username)
@@ -105,7 +107,7 @@ def create_invited_user(username: str, display_name: str = "", actor: User | Non
             and text.problems(display_name, text.rule_of(User.display_name)),
         }
     )
-    user = User(username=username, display_name=display_name or username)
+    user = User(username=username, display_name=display_name or username, is_admin=is_admin)
     # Nobody knows this password: the account cannot log in before its link is used.
     user.set_password(secrets.token_urlsafe(32))
     db.session.add(user)
@@ -114,7 +116,7 @@ def create_invited_user(username: str, display_name: str = "", actor: User | Non
         "create",
         "user",
         user.id,
-        {"username": [None, username], "invited": [None, True]},
+        {"username": [None, username], "is_admin": [None, is_admin], "invited": [None, True]},
         actor=actor,
     )
     return user
@@ -126,6 +128,8 @@ class LoginResult:
 
     user: User | None
     error: str | None
+    # Why it failed, for the audit log: "unknown user", "wrong password" or "deactivated".
+    reason: str | None = None
 
 
 def authenticate(username: str, password: str) -> LoginResult:
@@ -133,13 +137,14 @@ def authenticate(username: str, password: str) -> LoginResult:
     user = db.session.scalar(select(User).filter_by(username=normalise_username(username)))
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        return LoginResult(None, _("Unknown username or wrong password."))
+        return LoginResult(None, _("Unknown username or wrong password."), "unknown user")
     if not user.check_password(password or ""):
-        return LoginResult(None, _("Unknown username or wrong password."))
+        return LoginResult(None, _("Unknown username or wrong password."), "wrong password")
     if not user.active:
         return LoginResult(
             None,
             _("This account has been deactivated. Ask your coordinator to reactivate it."),
+            "deactivated",
         )
     user.last_login_at = utcnow()
     return LoginResult(user, None)
@@ -180,3 +185,10 @@ def add_member(study: Study, user: User, role: str, actor: User | None = None) -
         study_id=study.id,
     )
     return membership
+
+
+def record_failed_login(username: str, reason: str) -> None:
+    """Note a failed login in the audit log: the username as typed (cut), never the password."""
+    audit.record(
+        "login_failed", "user", normalise_username(username)[:64], {"reason": [None, reason]}
+    )

@@ -18,4 +18,4 @@ def require_admin():
     return None
 
 
-from . import audit, routes  # noqa: F401
+from . import accounts, audit, routes  # noqa: F401

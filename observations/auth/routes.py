@@ -59,6 +59,12 @@ def _too_many_attempts(form: LoginForm, seconds: int):
     return response
 
 
+def _record_failure(username: str, reason: str) -> None:
+    """Keep a failed attempt in the audit log (the username as typed, never the password)."""
+    accounts.record_failed_login(username, reason)
+    db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in with username and password."""
@@ -70,6 +76,7 @@ def login():
         username = accounts.normalise_username(form.username.data)
         wait = throttle.login_wait(username, request.remote_addr)
         if wait:
+            _record_failure(username, "throttled")
             return _too_many_attempts(form, wait)
         result = accounts.authenticate(username, form.password.data)
         if result.user is not None:
@@ -79,6 +86,7 @@ def login():
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         throttle.login_failed(username, request.remote_addr)
+        _record_failure(username, result.reason)
         error = result.error
     return render_template("auth/login.html", form=form, error=error)
 

@@ -599,6 +599,12 @@ def _cli_display_name(bench: Bench, hostile: Hostile) -> Outcome:
     if result.exception and not isinstance(result.exception, SystemExit):
         outcome.fail(f"the command crashed: {result.exception!r}")
         return outcome
+    return judge_new_account_command(bench, outcome, result, username, hostile)
+
+
+def judge_new_account_command(bench, outcome: Outcome, result, username: str, hostile) -> Outcome:
+    """A command that makes an account with a hostile display name: stored, or refused in
+    Dutch with no account made."""
     stored = bench.scalar(select(User.display_name).filter_by(username=username))
     if result.exit_code == 0:
         judge_stored(outcome, stored, hostile, form=False)
