@@ -44,6 +44,8 @@ ENTITIES = {
     "codebook": _l("Codebook"),
     "codebook_category": _l("Codebook category"),
     "codebook_code": _l("Code"),
+    "calendar_address": _l("Calendar address"),
+    "schedule": _l("Schedule"),
 }
 ACTIONS = {
     "create": _l("created"),
@@ -63,8 +65,11 @@ ACTIONS = {
     "retire": _l("retired"),
     "restore": _l("restored"),
     "failed": _l("failed"),
-    "failed_login": _l("failed login"),
+    "login_failed": _l("failed login"),
     "review": _l("reviewed"),
+    "reassign": _l("reassigned"),
+    "cancel": _l("cancelled"),
+    "renew": _l("renewed"),
 }
 
 
