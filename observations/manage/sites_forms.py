@@ -35,7 +35,9 @@ class SiteForm(Form):
     """A site's name, kind, setting and address."""
 
     name = text_field(Site.name, _l("Name"), required_message=_l("Give the site a name."))
-    kind = SelectField(_l("Kind of place"), choices=[SelectChoice(k, KIND_NAMES[k]) for k in SITE_KINDS])
+    kind = SelectField(
+        _l("Kind of place"), choices=[SelectChoice(k, KIND_NAMES[k]) for k in SITE_KINDS]
+    )
     setting = RadioField(
         _l("Indoor or outdoor"),
         default="indoor",
@@ -212,9 +214,15 @@ WeekForm = week_form_class()
 def _profile_field(item: profile.FieldDef):
     """The form field of one checklist item."""
     if item.kind == profile.MULTI:
-        return MultiCheckboxField(item.label, choices=[SelectChoice(v, label) for v, label in item.choices])
+        return MultiCheckboxField(
+            item.label, choices=[SelectChoice(v, label) for v, label in item.choices]
+        )
     if item.kind == profile.SCALE:
-        return RadioField(item.label, choices=[SelectChoice(v, label) for v, label in item.choices], validators=[Optional()])
+        return RadioField(
+            item.label,
+            choices=[SelectChoice(v, label) for v, label in item.choices],
+            validators=[Optional()],
+        )
     return IntegerField(
         item.label,
         validators=[
