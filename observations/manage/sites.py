@@ -31,10 +31,13 @@ def _zone(site: Site, zone_id: int) -> Zone:
     return zone
 
 
-def show_errors(form, error: Invalid) -> None:
-    """Put a service's messages under the form's fields (the first field if it has none)."""
+def show_errors(form, rename, error: Invalid) -> None:
+    """Put a service's messages under the form's fields (`rename` maps a service's field
+    name to the form's; the first field takes what has no field)."""
     for name, messages in error.errors.items():
-        field = form[name] if name in form else next(iter(form))
+        name = rename(name) or name
+        visible = (f for f in form if f.type not in ("HiddenField", "CSRFTokenField"))
+        field = form[name] if name in form else next(visible)
         field.errors = [*field.errors, *messages]
 
 
@@ -62,7 +65,7 @@ def new_site():
         try:
             site = places.create_site(g.study, form.values(), current_user)
         except Invalid as error:
-            show_errors(form, error)
+            show_errors(form, {}.get, error)
         else:
             db.session.commit()
             flash(_("Site %(name)s added.", name=site.name), "success")
@@ -105,7 +108,7 @@ def site(site_id: int):
         places.update_site(site, form.values(), current_user)
     except Invalid as error:
         db.session.rollback()
-        show_errors(form, error)
+        show_errors(form, {}.get, error)
         return _site_page(site, 422, form=form)
     db.session.commit()
     flash(_("Site %(name)s saved.", name=site.name), "success")
@@ -185,7 +188,7 @@ def new_zone(site_id: int):
             zone = places.create_zone(site, form.values(), current_user)
         except Invalid as error:
             db.session.rollback()
-            show_errors(form, error)
+            show_errors(form, {}.get, error)
         else:
             db.session.commit()
             flash(_("Zone %(name)s added.", name=zone.name), "success")
@@ -204,7 +207,7 @@ def zone(site_id: int, zone_id: int):
             places.update_zone(zone, form.values(), current_user)
         except Invalid as error:
             db.session.rollback()
-            show_errors(form, error)
+            show_errors(form, {}.get, error)
         else:
             db.session.commit()
             flash(_("Zone %(name)s saved.", name=zone.name), "success")
