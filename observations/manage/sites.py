@@ -173,7 +173,7 @@ def move_site(site_id: int):
     return _moved(_site(site_id), places.move_site, url_for("manage.sites"))
 
 
-def change_site(site_id: int, change: str):
+def _change_site(site_id: int, change: str):
     """Archive, restore or (when nothing refers to it) delete a site."""
     return _changed(_site(site_id), change, url_for("manage.sites"))
 
@@ -224,29 +224,47 @@ def move_zone(site_id: int, zone_id: int):
     return _moved(_zone(site, zone_id), places.move_zone, back)
 
 
-def change_zone(site_id: int, zone_id: int, change: str):
+def _change_zone(site_id: int, zone_id: int, change: str):
     """Archive, restore or (when nothing refers to it) delete a zone."""
     site = _site(site_id)
     back = url_for("manage.site", site_id=site.id, _anchor="zones-heading")
     return _changed(_zone(site, zone_id), change, back)
 
 
-# One endpoint per change (archive_site, restore_zone, …): each its own button and access row.
-for _change in ("archive", "restore", "delete"):
-    bp.add_url_rule(
-        f"/sites/<int:site_id>/{_change}",
-        f"{_change}_site",
-        change_site,
-        methods=["POST"],
-        defaults={"change": _change},
-    )
-    bp.add_url_rule(
-        f"/sites/<int:site_id>/zones/<int:zone_id>/{_change}",
-        f"{_change}_zone",
-        change_zone,
-        methods=["POST"],
-        defaults={"change": _change},
-    )
+@bp.post("/sites/<int:site_id>/archive")
+def archive_site(site_id: int):
+    """Archive a site: kept with its data, no longer offered or planned."""
+    return _change_site(site_id, "archive")
+
+
+@bp.post("/sites/<int:site_id>/restore")
+def restore_site(site_id: int):
+    """Restore an archived site."""
+    return _change_site(site_id, "restore")
+
+
+@bp.post("/sites/<int:site_id>/delete")
+def delete_site(site_id: int):
+    """Delete a site nothing refers to."""
+    return _change_site(site_id, "delete")
+
+
+@bp.post("/sites/<int:site_id>/zones/<int:zone_id>/archive")
+def archive_zone(site_id: int, zone_id: int):
+    """Archive a zone: kept with its data, no longer offered."""
+    return _change_zone(site_id, zone_id, "archive")
+
+
+@bp.post("/sites/<int:site_id>/zones/<int:zone_id>/restore")
+def restore_zone(site_id: int, zone_id: int):
+    """Restore an archived zone."""
+    return _change_zone(site_id, zone_id, "restore")
+
+
+@bp.post("/sites/<int:site_id>/zones/<int:zone_id>/delete")
+def delete_zone(site_id: int, zone_id: int):
+    """Delete a zone nothing refers to."""
+    return _change_zone(site_id, zone_id, "delete")
 
 
 @bp.route("/sites/<int:site_id>/profile", methods=["GET", "POST"])

@@ -112,7 +112,7 @@ def member_role(member_id: int):
     return _member_page(membership, 422, role_form=form)
 
 
-def change_member(member_id: int, change: str):
+def _change_member(member_id: int, change: str):
     """Deactivate or reactivate a member (their records stay)."""
     membership = _member(member_id)
     if not ActionForm().validate_on_submit():
@@ -133,14 +133,16 @@ def change_member(member_id: int, change: str):
     return redirect(url_for("manage.member", member_id=membership.id))
 
 
-for _change in ("deactivate", "reactivate"):
-    bp.add_url_rule(
-        f"/team/<int:member_id>/{_change}",
-        f"{_change}_member",
-        change_member,
-        methods=["POST"],
-        defaults={"change": _change},
-    )
+@bp.post("/team/<int:member_id>/deactivate")
+def deactivate_member(member_id: int):
+    """Deactivate a member: they no longer see the study; their records stay."""
+    return _change_member(member_id, "deactivate")
+
+
+@bp.post("/team/<int:member_id>/reactivate")
+def reactivate_member(member_id: int):
+    """Reactivate a member."""
+    return _change_member(member_id, "reactivate")
 
 
 @bp.post("/team/<int:member_id>/link")

@@ -63,11 +63,7 @@ def create_site(study: Study, values: dict, actor: User | None = None) -> Site:
 
 def update_site(site: Site, values: dict, actor: User | None = None) -> dict:
     """Change a site's details; return the changes (nothing is recorded when none)."""
-    _unique_name(
-        select(Site.id).filter_by(study_id=site.study_id, name=values["name"]),
-        values["name"],
-        site.id,
-    )
+    _unique_name(Site, {"study_id": site.study_id}, values["name"], site.id)
     return _update(site, "site", SITE_FIELDS, values, actor, site.study_id)
 
 
@@ -174,11 +170,7 @@ def create_zone(site: Site, values: dict, actor: User | None = None) -> Zone:
 
 def update_zone(zone: Zone, values: dict, actor: User | None = None) -> dict:
     """Change a zone's details; return the changes."""
-    _unique_name(
-        select(Zone.id).filter_by(site_id=zone.site_id, name=values["name"]),
-        values["name"],
-        zone.id,
-    )
+    _unique_name(Zone, {"site_id": zone.site_id}, values["name"], zone.id)
     return _update(zone, "zone", ZONE_FIELDS, values, actor, zone.site.study_id)
 
 
