@@ -196,11 +196,13 @@ def remove_absence(member_id: int, absence_id: int):
     """Remove dates away."""
     membership = _member(member_id)
     absence = db.session.get(Absence, absence_id)
-    if absence is None or absence.membership_id != membership.id:
+    if absence is not None and absence.membership_id != membership.id:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    team.remove_absence(absence, current_user)
-    db.session.commit()
+    # Sent twice (a double tap, a second tab): the first removed it, which is what was asked.
+    if absence is not None:
+        team.remove_absence(absence, current_user)
+        db.session.commit()
     flash(_("Dates away removed."), "success")
     return redirect(url_for("manage.member", member_id=membership.id, _anchor="away-heading"))
