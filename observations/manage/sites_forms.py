@@ -94,7 +94,7 @@ class ZoneForm(Form):
     name = text_field(Zone.name, _l("Name"), required_message=_l("Give the zone a name."))
     description = text_field(Zone.description, _l("Description"))
     area_m2 = AreaField(
-        _l("Area in m²"), description=_l("Optional; e.g. 12,5."), render_kw={"inputmode": "decimal"}
+        _l("Area in m²"), description=_l("Optional."), render_kw={"inputmode": "decimal"}
     )
 
     def values(self) -> dict:
