@@ -6,9 +6,9 @@ from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from .. import weekly
+from .. import text, weekly
 from ..forms import DayField, Form, stripped, text_field
 from ..models import SITE_KINDS, SITE_SETTINGS, Site, SiteProfile, Zone
 from ..research.forms import MultiCheckboxField
@@ -62,7 +62,7 @@ class AreaField(StringField):
     def _value(self):
         """The area in the user's notation, or what was typed."""
         if self.raw_data:
-            return self.raw_data[0]
+            return text.visible(self.raw_data[0])
         return format_decimal(self.data, locale=get_locale()) if self.data else ""
 
     def process_formdata(self, valuelist):
@@ -139,7 +139,10 @@ class ClockField(StringField):
                 self.clock = None
 
     def pre_validate(self, _form):
-        """A filled-in field must hold a time."""
+        """A filled-in field must hold a time (characters no text may hold have their own
+        message, from the storable-text check)."""
+        if text.character_problem(self.data or ""):
+            return
         if (self.data or "").strip() and self.clock is None:
             raise ValidationError(_l("Give a time like 09:30."))
 
@@ -211,6 +214,28 @@ class WeekFormBase(Form):
 WeekForm = week_form_class()
 
 
+class CountField(IntegerField):
+    """A count from 0 up, or nothing; one clear message for anything else."""
+
+    def _value(self):
+        """What was typed (each character a page cannot hold shown as �), or the count."""
+        return text.visible(self.raw_data[0]) if self.raw_data else super()._value()
+
+    def process_formdata(self, valuelist):
+        """Parse a whole number; empty means not counted."""
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw:
+            if not (raw.isascii() and raw.isdigit()) or int(raw) > profile.MAX_COUNT:
+                raise ValueError(self.message())
+            self.data = int(raw)
+
+    @staticmethod
+    def message():
+        """What a count must be, in the user's language."""
+        return _l("Give a number from 0 to %(max)s.", max=profile.MAX_COUNT)
+
+
 def _profile_field(item: profile.FieldDef):
     """The form field of one checklist item."""
     if item.kind == profile.MULTI:
@@ -223,16 +248,7 @@ def _profile_field(item: profile.FieldDef):
             choices=[SelectChoice(v, label) for v, label in item.choices],
             validators=[Optional()],
         )
-    return IntegerField(
-        item.label,
-        validators=[
-            Optional(),
-            NumberRange(
-                0, profile.MAX_COUNT, _l("Give a number from 0 to %(max)s.", max=profile.MAX_COUNT)
-            ),
-        ],
-        render_kw={"inputmode": "numeric"},
-    )
+    return CountField(item.label, render_kw={"inputmode": "numeric"})
 
 
 class ProfileFormBase(Form):
