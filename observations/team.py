@@ -136,15 +136,11 @@ def issue_link(membership: Membership, actor: User | None = None) -> str:
 
 def set_availability(membership: Membership, new: weekly.Week, actor: User | None = None) -> dict:
     """Replace the member's weekly availability, or raise Invalid; record the change if any."""
-    found = weekly.problems(new)
-    if found:
-        raise Invalid({f"{day}-{index}": [message] for (day, index), message in found.items()})
+    weekly.check(new)
     before = week(membership)
-    membership.availability = [
-        Availability(weekday=day, starts=starts, ends=ends)
-        for day, periods in sorted(new.items())
-        for starts, ends in sorted(periods)
-    ]
+    membership.availability = weekly.rows(
+        new, lambda day, starts, ends: Availability(weekday=day, starts=starts, ends=ends)
+    )
     db.session.flush()
     changes = weekly.changes(before, new)
     if changes:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .validation import Invalid
+
 WEEKDAYS = range(7)
 PERIODS_PER_DAY = 2
 DAY_NAMES = (
@@ -58,6 +60,18 @@ def problems(week: Week) -> dict[tuple[int, int], str]:
 
 
 AUDIT_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def check(week: Week) -> None:
+    """Raise Invalid with a message per "weekday-period" that is wrong."""
+    found = problems(week)
+    if found:
+        raise Invalid({f"{day}-{index}": [message] for (day, index), message in found.items()})
+
+
+def rows(week: Week, make) -> list:
+    """The week as rows, `make(weekday, start, end)` each, in order."""
+    return [make(day, a, b) for day, periods in sorted(week.items()) for a, b in sorted(periods)]
 
 
 def describe(week: Week) -> dict[str, str]:

@@ -135,23 +135,21 @@ def site_in_use(site: Site) -> bool:
     return any(zone_in_use(zone) for zone in site.zones)
 
 
+def _delete(row, entity: str, fields: tuple[str, ...], study_id: int, actor) -> None:
+    """Record a row's values as gone, then delete it."""
+    gone = {k: [v, None] for k, v in values_of(row, fields).items()}
+    audit.record("delete", entity, row.id, gone, actor=actor, study_id=study_id)
+    db.session.delete(row)
+    db.session.flush()
+
+
 def delete_site(site: Site, actor: User | None = None) -> None:
     """Delete a site nothing refers to, with its zones, hours and profiles; else refuse."""
     if site_in_use(site):
         raise Invalid.single("site", _("This site holds data: archive it instead."))
-    before = values_of(site, SITE_FIELDS)
-    audit.record(
-        "delete",
-        "site",
-        site.id,
-        {k: [v, None] for k, v in before.items()},
-        actor=actor,
-        study_id=site.study_id,
-    )
     for row in [*site.zones, *site.profiles]:
         db.session.delete(row)
-    db.session.delete(site)
-    db.session.flush()
+    _delete(site, "site", SITE_FIELDS, site.study_id, actor)
 
 
 def create_zone(site: Site, values: dict, actor: User | None = None) -> Zone:
@@ -188,14 +186,4 @@ def delete_zone(zone: Zone, actor: User | None = None) -> None:
     """Delete a zone nothing refers to; else refuse."""
     if zone_in_use(zone):
         raise Invalid.single("zone", _("This zone holds data: archive it instead."))
-    before = values_of(zone, ZONE_FIELDS)
-    audit.record(
-        "delete",
-        "zone",
-        zone.id,
-        {k: [v, None] for k, v in before.items()},
-        actor=actor,
-        study_id=zone.site.study_id,
-    )
-    db.session.delete(zone)
-    db.session.flush()
+    _delete(zone, "zone", ZONE_FIELDS, zone.site.study_id, actor)

@@ -9,7 +9,6 @@ from datetime import date, datetime, time
 from .. import audit, weekly
 from ..extensions import db
 from ..models import OpeningHours, Site, User
-from ..validation import Invalid
 
 
 def week(site: Site) -> weekly.Week:
@@ -36,15 +35,11 @@ def is_open(site: Site, starts_at: datetime, ends_at: datetime) -> bool:
 
 def set_hours(site: Site, new: weekly.Week, actor: User | None = None) -> dict:
     """Replace the site's opening hours, or raise Invalid; record the change if any."""
-    found = weekly.problems(new)
-    if found:
-        raise Invalid({f"{day}-{index}": [message] for (day, index), message in found.items()})
+    weekly.check(new)
     before = week(site)
-    site.opening_hours = [
-        OpeningHours(weekday=day, opens=opens, closes=closes)
-        for day, periods in sorted(new.items())
-        for opens, closes in sorted(periods)
-    ]
+    site.opening_hours = weekly.rows(
+        new, lambda day, opens, closes: OpeningHours(weekday=day, opens=opens, closes=closes)
+    )
     db.session.flush()
     changes = weekly.changes(before, new)
     if changes:
