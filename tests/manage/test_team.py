@@ -7,10 +7,15 @@ import pytest
 from sqlalchemy import func, select
 
 from observations import accounts, team
+from observations import sites as places
+from observations.export import ExportOptions
+from observations.export.source import StudyData
 from observations.extensions import db
 from observations.models import AuditEvent, Membership, PasswordLink, Study, User
+from observations.sync import sync_records
 from observations.validation import Invalid
 from tests import factories
+from tests.access.world import session_records
 
 BASE = "/studies/alpha/manage"
 
@@ -336,3 +341,27 @@ def test_the_overview_links_to_the_team(coordinator_client):
     page = client.get(f"{BASE}/").get_data(as_text=True)
     assert f'href="{BASE}/team"' in page
     assert f'href="{BASE}/team#add-heading"' in page
+
+
+def test_records_at_an_archived_site_by_a_deactivated_member_still_export(ctx):
+    site = places.create_site(
+        study(),
+        {
+            "name": "Markt",
+            "kind": "market",
+            "setting": "outdoor",
+            "address": "",
+            "city": "",
+            "neighbourhood": "",
+        },
+    )
+    zone = places.create_zone(site, {"name": "Kramen", "description": "", "area_m2": None})
+    member = membership("alpha-fieldworker")
+    results = sync_records(member.user, list(session_records("alpha", site.id, [zone.id])))
+    assert [r["status"] for r in results] == ["created", "created"]
+    places.set_active(site, False)
+    team.set_active(member, False)
+    data = StudyData(study(), ExportOptions(format="csv"))
+    assert [row.site_id for row in data.sessions.values()] == [site.id]
+    assert data.observers[member.user_id] == "W03"
+    assert data.sites[site.id].name == "Markt"
