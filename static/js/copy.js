@@ -1,17 +1,17 @@
-// Copy buttons: a button with data-copy="ID" copies the value of the field with that id.
-// The field stays readable and selectable without scripts; the button appears only here.
+// A "copy" button beside a read-only field (progressive enhancement): without a script the
+// person selects the text and copies it by hand.
 for (const button of document.querySelectorAll("button[data-copy]")) {
   const source = document.getElementById(button.dataset.copy);
-  const status = button.parentElement.querySelector("[data-copy-status]");
-  if (!source || !navigator.clipboard) continue;
+  const done = button.parentElement.querySelector("[data-copied]");
+  if (!source) continue;
   button.hidden = false;
   button.addEventListener("click", async () => {
+    source.select();
     try {
       await navigator.clipboard.writeText(source.value);
-      if (status) status.textContent = button.dataset.copied;
     } catch {
-      // Without permission to write the clipboard, select the text so it can be copied by hand.
-      source.select();
+      document.execCommand("copy"); // older browsers, or a page not served over https
     }
+    if (done) done.hidden = false;
   });
 }
