@@ -1,7 +1,7 @@
 """Sites and zones for coordinators: the services, opening hours, profiles and the pages."""
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,16 +9,10 @@ from sqlalchemy import func, select
 from observations import sites as places
 from observations.capture import capture_data
 from observations.extensions import db
-from observations.models import AuditEvent, Site, Slot, Study, User, Zone
+from observations.models import Site, Slot, User, Zone
 from observations.sites import hours, profile
 from observations.validation import Invalid
-
-BASE = "/studies/alpha/manage"
-
-
-def study(slug: str = "alpha") -> Study:
-    """A study of the world by its slug."""
-    return db.session.scalar(select(Study).filter_by(slug=slug))
+from tests.manage.conftest import BASE, at, events, local, study
 
 
 def coordinator() -> User:
@@ -32,32 +26,6 @@ def new_site(name: str = "Bibliotheek", slug: str = "alpha", **values) -> Site:
     return places.create_site(study(slug), {**fields, "neighbourhood": "", **values})
 
 
-def events(entity: str) -> list[AuditEvent]:
-    """The audit events about one kind of thing, oldest first."""
-    return list(
-        db.session.scalars(select(AuditEvent).filter_by(entity=entity).order_by(AuditEvent.id))
-    )
-
-
-def at(text: str) -> datetime:
-    """An aware UTC time from 'YYYY-MM-DD HH:MM'."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def in_amsterdam(text: str) -> datetime:
-    """An aware time in Europe/Amsterdam from 'YYYY-MM-DD HH:MM'."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
-
-
-@pytest.fixture
-def ctx(app, world):
-    """An app context on the two-study world."""
-    with app.test_request_context():
-        yield world
-
-
 # -- services ---------------------------------------------------------------------------------
 
 
@@ -65,9 +33,10 @@ def test_each_change_to_a_site_leaves_one_audit_event_with_old_and_new(ctx):
     site = new_site(city="Almere")
     places.update_site(site, {**places.values_of(site, places.SITE_FIELDS), "city": "Tilburg"})
     places.update_site(site, places.values_of(site, places.SITE_FIELDS))  # nothing changed
-    places.set_active(site, False)
-    places.set_active(site, False)  # already archived
+    places.set_active(site, False, coordinator())
+    places.set_active(site, False, coordinator())  # already archived
     recorded = events("site")
+    assert recorded[-1].actor_id == coordinator().id
     assert [e.action for e in recorded] == ["create", "update", "archive"]
     assert recorded[0].changes["city"] == [None, "Almere"]
     assert recorded[1].changes == {"city": ["Almere", "Tilburg"]}
@@ -149,13 +118,11 @@ def test_is_open_needs_the_whole_span_within_one_period(ctx):
     site = new_site()
     hours.set_hours(site, {0: [(time(10), time(12)), (time(13), time(20))]})
     monday = "2026-05-04"  # a Monday in summer time (UTC+2)
-    assert hours.is_open(site, in_amsterdam(f"{monday} 10:00"), in_amsterdam(f"{monday} 12:00"))
-    assert not hours.is_open(site, in_amsterdam(f"{monday} 11:30"), in_amsterdam(f"{monday} 13:30"))
-    assert not hours.is_open(site, in_amsterdam(f"{monday} 09:30"), in_amsterdam(f"{monday} 10:30"))
+    assert hours.is_open(site, local(f"{monday} 10:00"), local(f"{monday} 12:00"))
+    assert not hours.is_open(site, local(f"{monday} 11:30"), local(f"{monday} 13:30"))
+    assert not hours.is_open(site, local(f"{monday} 09:30"), local(f"{monday} 10:30"))
     # Tuesday has no periods: closed.
-    assert not hours.is_open(
-        site, in_amsterdam("2026-05-05 10:00"), in_amsterdam("2026-05-05 11:00")
-    )
+    assert not hours.is_open(site, local("2026-05-05 10:00"), local("2026-05-05 11:00"))
     assert hours.open_periods(site, date(2026, 5, 5)) == []
     assert hours.open_periods(site, date(2026, 5, 4)) == [
         (time(10), time(12)),
@@ -177,12 +144,12 @@ def test_is_open_reads_wall_clock_time_on_the_days_clocks_change(ctx):
 def test_a_span_over_midnight_needs_both_evenings_and_mornings_open(ctx):
     site = new_site()
     hours.set_hours(site, {4: [(time(18), time(23, 59))], 5: [(time(0), time(2))]})
-    friday_night = in_amsterdam("2026-05-08 23:00"), in_amsterdam("2026-05-09 01:00")
+    friday_night = local("2026-05-08 23:00"), local("2026-05-09 01:00")
     assert hours.is_open(site, *friday_night)
     hours.set_hours(site, {4: [(time(18), time(23, 59))]})
     assert not hours.is_open(site, *friday_night)
     # Ending at midnight touches nothing of the next day.
-    assert hours.is_open(site, in_amsterdam("2026-05-08 22:00"), in_amsterdam("2026-05-09 00:00"))
+    assert hours.is_open(site, local("2026-05-08 22:00"), local("2026-05-09 00:00"))
 
 
 def test_hours_refuse_an_end_before_the_start_and_overlaps(ctx):
@@ -237,13 +204,6 @@ def test_a_profile_keeps_only_what_the_checklist_offers(ctx):
 
 
 # -- pages ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def coordinator_client(client, auth, world):
-    """Study alpha's coordinator, logged in; returns (client, CSRF token)."""
-    auth.login("alpha-coordinator")
-    return client, auth.token(f"{BASE}/sites")
 
 
 def test_a_new_site_without_a_name_is_refused_and_keeps_what_was_typed(app, coordinator_client):

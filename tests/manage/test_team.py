@@ -1,7 +1,6 @@
 """The team: observer codes, roles, deactivation, links, availability and dates away."""
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
 import pytest
 from sqlalchemy import func, select
@@ -11,18 +10,12 @@ from observations import sites as places
 from observations.export import ExportOptions
 from observations.export.source import StudyData
 from observations.extensions import db
-from observations.models import AuditEvent, Membership, PasswordLink, Study, User
+from observations.models import Membership, PasswordLink, User
 from observations.sync import sync_records
 from observations.validation import Invalid
 from tests import factories
 from tests.access.world import session_records
-
-BASE = "/studies/alpha/manage"
-
-
-def study(slug: str = "alpha") -> Study:
-    """A study of the world by its slug."""
-    return db.session.scalar(select(Study).filter_by(slug=slug))
+from tests.manage.conftest import BASE, at, events, local, study
 
 
 def membership(username: str, slug: str = "alpha") -> Membership:
@@ -32,30 +25,6 @@ def membership(username: str, slug: str = "alpha") -> Membership:
         .join(User)
         .filter(User.username == username, Membership.study_id == study(slug).id)
     )
-
-
-def events(entity: str) -> list[AuditEvent]:
-    """The audit events about one kind of thing, oldest first."""
-    return list(
-        db.session.scalars(select(AuditEvent).filter_by(entity=entity).order_by(AuditEvent.id))
-    )
-
-
-def local(text: str) -> datetime:
-    """An aware time in Europe/Amsterdam from 'YYYY-MM-DD HH:MM'."""
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
-
-
-def at(text: str) -> datetime:
-    """An aware UTC time from 'YYYY-MM-DD HH:MM'."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def ctx(app, world):
-    """An app context on the two-study world."""
-    with app.test_request_context():
-        yield world
 
 
 # -- observer codes -------------------------------------------------------------------------------
@@ -186,13 +155,6 @@ def test_availability_changes_and_absences_are_audited_once_each(ctx):
 
 
 # -- pages ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def coordinator_client(client, auth, world):
-    """Study alpha's coordinator, logged in; returns (client, CSRF token)."""
-    auth.login("alpha-coordinator")
-    return client, auth.token(f"{BASE}/team")
 
 
 def test_a_new_person_gets_a_one_time_link_to_copy(app, coordinator_client):
