@@ -84,6 +84,7 @@ def _site_page(bench) -> str:
 
 
 def _new_zone(bench, hostile, target: str) -> Outcome:
+    """A new zone at study A's first site with the string in its name or description."""
     number = bench.next_number()
     fields = {
         "zone-name": f"Zone {number}",
@@ -97,6 +98,7 @@ def _new_zone(bench, hostile, target: str) -> Outcome:
 
 
 def _profile_note(bench, hostile) -> Outcome:
+    """A new profile version of study A's first site with the string as its note."""
     fields = {"valid_from": "2026-05-01", "light": "good", "seating_fixed": "12"}
     query = select(SiteProfile.note).order_by(SiteProfile.id.desc()).limit(1)
     return plant_in_form(

@@ -15,6 +15,7 @@ def _member_page(bench) -> str:
 
 
 def _display_name(bench, hostile):
+    """A new person added to the team with the string as their name."""
     username = f"hz-lid-{bench.next_number()}"
     fields = {"who": "new", "username": username, "role": "fieldworker"}
     query = select(User.display_name).filter_by(username=username)
@@ -30,6 +31,7 @@ def _display_name(bench, hostile):
 
 
 def _absence_note(bench, hostile):
+    """Dates away of a fieldworker with the string as their note."""
     fields = {"first_day": "2026-09-01", "last_day": "2026-09-03"}
     query = select(Absence.note).order_by(Absence.id.desc()).limit(1)
     return plant_in_form(
