@@ -45,7 +45,7 @@ def capture_data(study: Study, user: User) -> dict:
         for c in rows
     ]
     sites = db.session.scalars(
-        select(Site).filter_by(study_id=study.id, active=True).order_by(Site.name)
+        select(Site).filter_by(study_id=study.id, active=True).order_by(Site.position, Site.name)
     )
     today = schedule.local_today(study.timezone)
     start = schedule.local_day_bounds(today, study.timezone)[0]

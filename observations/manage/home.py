@@ -23,7 +23,7 @@ def index():
         select(Site)
         .filter_by(study_id=g.study.id)
         .options(selectinload(Site.zones))
-        .order_by(Site.name)
+        .order_by(Site.position, Site.name)
     )
     team = db.session.scalars(
         select(Membership)
