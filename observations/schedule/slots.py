@@ -5,14 +5,13 @@ in it by their pseudonymous observer code.
 """
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from .. import audit
+from .. import audit, team
 from ..extensions import db
-from ..models import Absence, Availability, Membership, Slot, Study, User
+from ..models import Membership, Slot, Study, User
 from ..validation import Invalid
 from . import local_day_bounds, slots_between
 
@@ -26,19 +25,8 @@ def slot_of(study: Study, slot_id: int) -> Slot | None:
 
 
 def observers(study: Study) -> list[Membership]:
-    """The study's active members with an active account, who may be planned, by code."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(User)
-            .where(
-                Membership.study_id == study.id,
-                Membership.active.is_(True),
-                User.active.is_(True),
-            )
-            .order_by(Membership.observer_code)
-        )
-    )
+    """Who may be planned: the team's observers (team.observers), by code."""
+    return sorted(team.observers(study), key=lambda m: m.observer_code)
 
 
 def codes_of(study: Study) -> dict[int, str]:
@@ -62,29 +50,6 @@ def overlapping(user_id: int, starts_at: datetime, ends_at: datetime, skip: int 
     return [slot for slot in db.session.scalars(query) if slot.ends_at > starts_at]
 
 
-def _is_available(membership: Membership, slot: Slot, timezone: str) -> bool:
-    """Whether the member is neither away nor outside their weekly availability then."""
-    zone = ZoneInfo(timezone)
-    start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
-    away = db.session.scalar(
-        select(Absence.id).where(
-            Absence.membership_id == membership.id,
-            Absence.first_day <= end.date(),
-            Absence.last_day >= start.date(),
-        )
-    )
-    if away is not None:
-        return False
-    periods = db.session.scalars(select(Availability).filter_by(membership_id=membership.id)).all()
-    if not periods:  # no availability given: available at any time
-        return True
-    return any(
-        p.weekday == start.weekday() and p.starts <= start.time() and end.time() <= p.ends
-        for p in periods
-        if start.date() == end.date()
-    )
-
-
 def _check_free(study: Study, slot: Slot, user_id: int) -> list[str]:
     """Why this user cannot take the slot (empty when they can)."""
     membership = next((m for m in observers(study) if m.user_id == user_id), None)
@@ -102,7 +67,7 @@ def _check_free(study: Study, slot: Slot, user_id: int) -> list[str]:
         ]
     if clash:  # in another study, whose sites this coordinator may not know
         return [_("%(who)s already has a slot at that time; nobody is planned twice.", who=who)]
-    if not _is_available(membership, slot, study.timezone):
+    if not team.is_available(membership, slot.starts_at, slot.ends_at):
         return [_("%(who)s is away or not available at that time.", who=who)]
     return []
 

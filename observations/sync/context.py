@@ -66,6 +66,7 @@ class BatchContext:
         self._members: dict[int, bool | None] = {}
         self._rules: dict[tuple[int, int], CodebookRules | None] = {}
         self._versions: dict[int, int] = {}
+        self._archived_sites: dict[int, set[int]] = {}
         self._zones: dict[int, dict[int, set[int]]] = {}
         self._slots: dict[int, Slot | None] = {}
         self.sessions: dict[str, SessionInfo] = {}
@@ -134,20 +135,30 @@ class BatchContext:
         return self._rules[key]
 
     def zones_of_sites(self, study: Study) -> dict[int, set[int]]:
-        """{active site id: its zone ids} for the study."""
+        """{site id: its zone ids} for the study, archived sites included: a session that
+        began before its site was archived still takes its later records."""
         if study.id not in self._zones:
             rows = db.session.execute(
-                select(Site.id, Zone.id)
+                select(Site.id, Site.active, Zone.id)
                 .outerjoin(Zone, Zone.site_id == Site.id)
-                .where(Site.study_id == study.id, Site.active.is_(True))
+                .where(Site.study_id == study.id)
             )
             zones: dict[int, set[int]] = {}
-            for site_id, zone_id in rows:
+            archived: set[int] = set()
+            for site_id, active, zone_id in rows:
                 zones.setdefault(site_id, set())
+                if not active:
+                    archived.add(site_id)
                 if zone_id is not None:
                     zones[site_id].add(zone_id)
             self._zones[study.id] = zones
+            self._archived_sites[study.id] = archived
         return self._zones[study.id]
+
+    def archived_sites(self, study: Study) -> set[int]:
+        """Ids of the study's archived sites (no new sessions there)."""
+        self.zones_of_sites(study)
+        return self._archived_sites[study.id]
 
     def slot(self, slot_id: int) -> Slot | None:
         """A planned slot by id."""

@@ -132,6 +132,8 @@ def _session(reader, ctx, uuid, revision, common) -> Parsed:
     site = reader.get("site", f.ident, required=True)
     if site is not None and site not in sites:
         reader.fail("site", _("This site does not belong to the study."))
+    elif site in ctx.archived_sites(study) and ctx.session(uuid, slug) is None:
+        reader.fail("site", _("This site has been archived: start the session at another site."))
     zones = reader.get("zones", f.id_list, required=True)
     if zones == []:
         reader.fail("zones", _("Choose at least one zone."))
