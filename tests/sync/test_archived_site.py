@@ -15,7 +15,8 @@ def test_a_session_begun_before_archiving_still_takes_its_records(field):
     session = field.session()
     assert sync_records(field.fieldworker, [session])[0]["status"] == "created"
     archive(field.site)
-    later = [field.encounter(session), {**session, "revision": 2, "ended_at": session["started_at"]}]
+    ended = {**session, "revision": 2, "ended_at": session["started_at"]}
+    later = [field.encounter(session), ended]
     assert [r["status"] for r in sync_records(field.fieldworker, later)] == ["created", "updated"]
 
 
