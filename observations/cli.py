@@ -113,8 +113,9 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
-    from . import cli_data
+    from . import cli_data, cli_schedule
 
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     cli_data.init_app(app)
+    cli_schedule.init_app(app)
