@@ -166,5 +166,7 @@ def request_problems(request: PlanRequest) -> dict[str, list[str]]:
                 _("Window %(window)s is shorter than a session.", window=", ".join(short))
             ]
     if not 0 <= request.paired_share <= 1:
-        problems["paired_share"] = [_("Give a share of paired slots from 0 to 100 %.")]
+        problems["paired_share"] = [
+            _("The share of paired slots lies between 0 and 1 (0 and 100 percent).")
+        ]
     return problems
