@@ -69,7 +69,8 @@ def _print_plan(plan: Plan) -> None:
             for kind in kinds
             for window, count in row.get(kind, {}).items()
         )
-        click.echo(f"  {name}: {cells} ({_('spread')} {row['spread']})")
+        spread = _("spread %(spread)d", spread=row["spread"])
+        click.echo(f"  {name}: {cells} ({spread})")
     for code, row in plan.balance["observers"].items():
         click.echo(
             "  "

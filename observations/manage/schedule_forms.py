@@ -9,8 +9,15 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
+from .. import text
 from ..forms import DayField, Form
 from ..schedule.plan import (
     DEFAULT_PAIRED_SHARE,
@@ -54,12 +61,37 @@ def _windows(_form, field) -> None:
         raise ValidationError(str(error)) from None
 
 
+class WholeNumber(IntegerField):
+    """A whole number; what is not one gets the field's own message, and only that."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Give a whole number.")
+
+    def process_formdata(self, valuelist):
+        """Parse the number; a bad one gets our message rather than WTForms' own."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+    def pre_validate(self, form) -> None:
+        """Stop at the parsing message: one message per field (empty: the validators')."""
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()
+
+    def _value(self):
+        """The number, or what was typed, with each character a page cannot hold shown as �."""
+        return text.visible(super()._value())
+
+
 def _number(label, default, bounds, message, description=None):
     """A whole number field within bounds."""
-    return IntegerField(
+    return WholeNumber(
         label,
         default=default,
         description=description,
+        message=message,
         validators=[InputRequired(message), NumberRange(*bounds, message)],
     )
 
@@ -113,7 +145,7 @@ class GenerateForm(Form):
             "(about 15 percent is usual)."
         ),
     )
-    seed = IntegerField(
+    seed = WholeNumber(
         _l("Seed (optional)"),
         validators=[Optional(), NumberRange(0, 2**31 - 1, _l("Give a whole number."))],
         description=_l("The same seed gives the same plan."),

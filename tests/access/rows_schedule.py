@@ -4,6 +4,11 @@
 Added to expectations.ROWS; see expectations.py for how to write a row.
 """
 
-from tests.access.rows import Row  # noqa: F401
+from tests.access.rows import Row, in_study
 
-ROWS: list = []
+ROWS: list = [
+    # generator
+    Row("manage.schedule_generate", "GET", in_study("a", "coordinator")),
+    Row("manage.schedule_generate", "POST", in_study("a", "coordinator"), form={}),
+    Row("manage.schedule_generate_save", "POST", in_study("a", "coordinator"), form={}),
+]
