@@ -29,11 +29,8 @@ What it promises (the page, the CLI and the property tests rely on it):
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
@@ -41,11 +38,9 @@ from ..models import Membership, Site, Slot, Study, User
 from ..validation import Invalid
 from . import availability
 from .balance import balance_of
+from .book import GAP, Book, overlaps, sites_of
 from .plan import WEEKEND, Plan, PlannedSlot, PlanRequest, Window
 
-# Time an observer needs between two slots (to travel, to write up): overlapping or
-# back-to-back slots at two places cannot both be kept.
-GAP = timedelta(minutes=30)
 STEP = timedelta(minutes=15)  # start times lie on quarter hours
 
 
@@ -84,84 +79,6 @@ class _Draft:
     observers: list[Membership] = field(default_factory=list)
 
 
-def _overlaps(starts, ends, busy, gap=timedelta(0)) -> bool:
-    """Whether [starts, ends) comes closer than `gap` to one of the busy periods."""
-    return any(starts < e + gap and s < ends + gap for s, e in busy)
-
-
-class _Book:
-    """Who and what is taken when: saved slots and the drafts so far."""
-
-    def __init__(self, study: Study, sites: list[Site], team: list[Membership], request):
-        self.zone = ZoneInfo(study.timezone)
-        first = datetime.combine(request.first_day, time.min, self.zone) - timedelta(days=1)
-        last = datetime.combine(request.last_day, time.max, self.zone) + timedelta(days=1)
-        self.site_busy = {site.id: [] for site in sites}
-        self.person_busy = {member.user_id: [] for member in team}
-        self.drafts: dict[int, list[_Draft]] = {member.user_id: [] for member in team}
-        for slot in _saved_slots(list(self.site_busy), list(self.person_busy), first, last):
-            period = (slot.starts_at, slot.ends_at)
-            if slot.site_id in self.site_busy:
-                self.site_busy[slot.site_id].append(period)
-            for user_id in (slot.fieldworker_id, slot.partner_id):
-                if user_id in self.person_busy:
-                    self.person_busy[user_id].append(period)
-
-    def load(self, member: Membership) -> int:
-        """How many slots the member has in the plan."""
-        return len(self.drafts[member.user_id])
-
-    def free(self, member: Membership, starts, ends, leaving: _Draft | None = None) -> bool:
-        """Whether the member may take [starts, ends): available, not away, not busy."""
-        if not availability.is_available(member, starts, ends):
-            return False
-        own = [(d.starts, d.ends) for d in self.drafts[member.user_id] if d is not leaving]
-        return not _overlaps(starts, ends, self.person_busy[member.user_id] + own, GAP)
-
-    def assign(self, draft: _Draft, member: Membership) -> None:
-        """Put the member on the draft."""
-        draft.observers.append(member)
-        self.drafts[member.user_id].append(draft)
-
-    def unassign(self, draft: _Draft, member: Membership) -> None:
-        """Take the member off the draft."""
-        draft.observers.remove(member)
-        self.drafts[member.user_id].remove(draft)
-
-
-def _saved_slots(site_ids, user_ids, first, last) -> list[Slot]:
-    """Planned slots in the period at these sites or held by these people (any study)."""
-    if not site_ids and not user_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Slot).where(
-                Slot.status == "planned",
-                Slot.starts_at >= first,
-                Slot.starts_at < last,
-                or_(
-                    Slot.site_id.in_(site_ids),
-                    Slot.fieldworker_id.in_(user_ids),
-                    Slot.partner_id.in_(user_ids),
-                ),
-            )
-        )
-    )
-
-
-def _sites(study: Study, site_ids: list[int]) -> list[Site]:
-    """The study's active sites asked for (all of them when none is named)."""
-    query = (
-        select(Site)
-        .where(Site.study_id == study.id, Site.active.is_(True))
-        .options(selectinload(Site.opening_hours), selectinload(Site.zones))
-        .order_by(Site.position, Site.name)
-    )
-    if site_ids:
-        query = query.where(Site.id.in_(site_ids))
-    return list(db.session.scalars(query))
-
-
 def _cells(sites: list[Site], request: PlanRequest) -> list[_Cell]:
     """Every site's kind-of-day × window cells, with their days and targets."""
     days = [
@@ -187,9 +104,9 @@ class _Generator:
     def __init__(self, study: Study, request: PlanRequest):
         self.study, self.request = study, request
         self.rng = random.Random(request.seed)
-        self.sites = _sites(study, request.site_ids)
+        self.sites = sites_of(study, request.site_ids)
         self.team = availability.observers(study)
-        self.book = _Book(study, self.sites, self.team, request)
+        self.book = Book(study, self.sites, self.team, request)
         self.duration = timedelta(minutes=request.duration_minutes)
         self.used_weekdays: dict[tuple[int, int], int] = {}
         self.drafts: list[_Draft] = []
@@ -259,7 +176,7 @@ class _Generator:
                 if not availability.site_is_open(cell.site, starts, ends):
                     continue
                 cell.ever_open = True
-                if _overlaps(starts, ends, self.book.site_busy[cell.site.id]):
+                if overlaps(starts, ends, self.book.site_busy[cell.site.id]):
                     continue
                 free = [m for m in self.team if self.book.free(m, starts, ends)]
                 if not free:
@@ -379,19 +296,19 @@ def generate(study: Study, request: PlanRequest) -> Plan:
 
 def _stale(study: Study, plan: Plan) -> list[str]:
     """What in the plan no longer holds: sites gone, observers gone or busy, sites taken."""
-    sites = {site.id: site for site in _sites(study, [])}
+    sites = {site.id: site for site in sites_of(study, [])}
     team = {m.user_id: m for m in availability.observers(study)}
-    book = _Book(study, list(sites.values()), list(team.values()), plan.request)
+    book = Book(study, list(sites.values()), list(team.values()), plan.request)
     found = []
     for slot in plan.slots:
         period = (slot.starts_at, slot.ends_at)
         when = f"{slot.site_name} {slot.starts_at:%Y-%m-%d %H:%M}"
-        if slot.site_id not in sites or _overlaps(*period, book.site_busy[slot.site_id]):
+        if slot.site_id not in sites or overlaps(*period, book.site_busy[slot.site_id]):
             found.append(when)
             continue
         book.site_busy[slot.site_id].append(period)
         for user_id in slot.observer_ids:
-            if user_id not in team or _overlaps(*period, book.person_busy[user_id], GAP):
+            if user_id not in team or overlaps(*period, book.person_busy[user_id], GAP):
                 found.append(when)
                 break
             book.person_busy[user_id].append(period)
@@ -410,7 +327,7 @@ def save(study: Study, plan: Plan, actor: User) -> list[Slot]:
                 slots=", ".join(stale[:3]) + (" …" if len(stale) > 3 else ""),
             ),
         )
-    zones = {site.id: [z for z in site.zones if z.active] for site in _sites(study, [])}
+    zones = {site.id: [z for z in site.zones if z.active] for site in sites_of(study, [])}
     slots = []
     for planned in plan.slots:
         observers = [*planned.observer_ids, None]
