@@ -38,7 +38,7 @@ from ..models import Membership, Site, Slot, Study, User
 from ..validation import Invalid
 from . import availability
 from .balance import balance_of
-from .book import GAP, Book, overlaps, sites_of
+from .book import GAP, Book, sites_of
 from .plan import WEEKEND, Plan, PlannedSlot, PlanRequest, Window
 
 STEP = timedelta(minutes=15)  # start times lie on quarter hours
@@ -132,8 +132,8 @@ class _Generator:
             self._repair()
         return self._plan()
 
-    def _day_order(self, cell: _Cell, index: int) -> list[date]:
-        """Days to try for the cell's index-th slot: its share of the days first."""
+    def _day_order(self, cell: _Cell, index: int) -> tuple[list[date], list[date]]:
+        """Days to try for the cell's index-th slot: its share of the days, then the rest."""
         count, target = len(cell.days), cell.target
         first = index * count // target
         share = cell.days[first : max(first + 1, (index + 1) * count // target)]
@@ -148,7 +148,7 @@ class _Generator:
             (day for day in cell.days if day not in share),
             key=lambda day: (abs((day - middle).days), day),
         )
-        return share + rest
+        return share, rest
 
     def _starts(self, window: Window) -> list[time]:
         """The quarter hours in the window at which the slot fits, in seeded random order."""
@@ -166,29 +166,53 @@ class _Generator:
         keys = {m.user_id: (self.book.load(m), self.rng.random()) for m in candidates}
         return min(candidates, key=lambda m: keys[m.user_id])
 
-    def _place(self, cell: _Cell, index: int) -> None:
-        """Plan the cell's index-th slot on the first day and start that work."""
+    def _options(self, cell: _Cell, index: int):
+        """(in its share of days?, starts, ends, free observers) for each time the slot fits."""
+        share, rest = self._day_order(cell, index)
         starts_options = self._starts(cell.window)
-        for day in self._day_order(cell, index):
+        for day in share + rest:
             for start in starts_options:
                 starts = datetime.combine(day, start, self.book.zone)
                 ends = starts + self.duration
                 if not availability.site_is_open(cell.site, starts, ends):
                     continue
                 cell.ever_open = True
-                if overlaps(starts, ends, self.book.site_busy[cell.site.id]):
+                if self.book.site_busy[cell.site.id].clashes(starts, ends):
                     continue
                 free = [m for m in self.team if self.book.free(m, starts, ends)]
-                if not free:
-                    continue
-                draft = _Draft(cell, starts, ends)
-                self.book.assign(draft, self._least_loaded(free))
-                self.book.site_busy[cell.site.id].append((starts, ends))
-                key = (cell.site.id, day.weekday())
-                self.used_weekdays[key] = self.used_weekdays.get(key, 0) + 1
-                cell.planned += 1
-                self.drafts.append(draft)
-                return
+                if free:
+                    yield day in share, starts, ends, free
+
+    def _lightest(self, starts: datetime, ends: datetime) -> int:
+        """The lowest load among the observers available then (busy or not)."""
+        loads = [self.book.load(m) for m in self.team if availability.is_available(m, starts, ends)]
+        return min(loads, default=0)
+
+    def _place(self, cell: _Cell, index: int) -> None:
+        """Plan the cell's index-th slot in its share of days, at a time when an observer
+        as lightly loaded as anyone available then is free (else the first time that works)."""
+        fallback = None
+        for in_share, starts, ends, free in self._options(cell, index):
+            if fallback is not None and not in_share:
+                break
+            chosen = self._least_loaded(free)
+            if in_share and self.book.load(chosen) > self._lightest(starts, ends):
+                fallback = fallback or (starts, ends, chosen)
+                continue
+            self._book_draft(cell, starts, ends, chosen)
+            return
+        if fallback is not None:
+            self._book_draft(cell, *fallback)
+
+    def _book_draft(self, cell: _Cell, starts: datetime, ends: datetime, member) -> None:
+        """Add a slot to the plan with its first observer."""
+        draft = _Draft(cell, starts, ends)
+        self.book.assign(draft, member)
+        self.book.site_busy[cell.site.id].add(starts, ends)
+        key = (cell.site.id, starts.weekday())
+        self.used_weekdays[key] = self.used_weekdays.get(key, 0) + 1
+        cell.planned += 1
+        self.drafts.append(draft)
 
     def _cell_problems(self, cells: list[_Cell]) -> None:
         """Say which cells got fewer slots than asked, and why."""
@@ -303,15 +327,15 @@ def _stale(study: Study, plan: Plan) -> list[str]:
     for slot in plan.slots:
         period = (slot.starts_at, slot.ends_at)
         when = f"{slot.site_name} {slot.starts_at:%Y-%m-%d %H:%M}"
-        if slot.site_id not in sites or overlaps(*period, book.site_busy[slot.site_id]):
+        if slot.site_id not in sites or book.site_busy[slot.site_id].clashes(*period):
             found.append(when)
             continue
-        book.site_busy[slot.site_id].append(period)
+        book.site_busy[slot.site_id].add(*period)
         for user_id in slot.observer_ids:
-            if user_id not in team or overlaps(*period, book.person_busy[user_id], GAP):
+            if user_id not in team or book.person_busy[user_id].clashes(*period, GAP):
                 found.append(when)
                 break
-            book.person_busy[user_id].append(period)
+            book.person_busy[user_id].add(*period)
     return found
 
 
