@@ -8,7 +8,9 @@ from tests.browser.conftest import axe_violations, log_in
 def test_generate_preview_and_save_on_a_phone(axe_page, live_server):
     page = axe_page
     log_in(page, live_server, "coordinator")
-    page.goto(live_server.url + "/studies/demo/manage/schedule/generate")
+    page.goto(live_server.url + "/studies/demo/manage/")
+    page.get_by_role("link", name="Rooster maken").click()
+    expect(page.get_by_role("heading", name="Rooster maken")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Eerste dag").fill("2027-03-01")
     page.get_by_label("Laatste dag").fill("2027-03-14")
