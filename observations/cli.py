@@ -113,11 +113,12 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
-    from . import cli_accounts, cli_calendar, cli_codebook, cli_data
+    from . import cli_accounts, cli_calendar, cli_codebook, cli_data, cli_schedule
 
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     cli_data.init_app(app)
+    cli_schedule.init_app(app)
     cli_accounts.init_app(app)
     cli_calendar.init_app(app)
     cli_codebook.init_app(app)

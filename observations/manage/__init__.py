@@ -11,4 +11,4 @@ from ..models import Role
 
 bp = study_blueprint("manage", roles=(Role.COORDINATOR,))
 
-from . import audit, codebook, home, schedule, sites, team  # noqa: F401
+from . import audit, codebook, home, schedule, schedule_generate, sites, team  # noqa: F401

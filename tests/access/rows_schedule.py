@@ -89,4 +89,8 @@ ROWS: list = [
         variant="unknown token",
         params={"token": "unknown calendar token"},
     ),
+    # generator
+    Row("manage.schedule_generate", "GET", in_study("a", "coordinator")),
+    Row("manage.schedule_generate", "POST", in_study("a", "coordinator"), form={}),
+    Row("manage.schedule_generate_save", "POST", in_study("a", "coordinator"), form={}),
 ]
