@@ -82,6 +82,11 @@ def html_datetime(value: datetime) -> str:
     return value.astimezone(get_timezone()).replace(microsecond=0).isoformat()
 
 
+def html_date(value) -> str:
+    """A valid HTML date value (and URL parameter): 2026-11-27."""
+    return value.strftime("%Y-%m-%d")
+
+
 def page_strings() -> dict[str, str]:
     """Texts the script on every page (static/js/page.js) shows, in the user's language."""
     return {
@@ -137,6 +142,7 @@ def init_app(app: Flask) -> None:
         day_clock=day_clock,
         day_clock_range=day_clock_range,
         html_datetime=html_datetime,
+        html_date=html_date,
         label=label,
         softbreak=softbreak,
         export_summary=export_summary,

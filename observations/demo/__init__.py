@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .. import accounts, audit, studies
 from ..extensions import db
 from ..models import Site, Study, User, Zone
+from .conditions import add_conditions
 from .fieldwork import generate_fieldwork
 from .places import SITES
 
@@ -76,11 +77,14 @@ def create_demo(password: str = DEFAULT_PASSWORD, today: date | None = None) -> 
         "Demonstratiestudie: ontmoetingen op vijf plekken uit het onderzoek van "
         "Kennisplatform Inclusief Samenleven. Alle waarnemingen zijn gegenereerd.",
     )
-    for username, _, _, role in ACCOUNTS:
-        if role:
-            accounts.add_member(study, users[username], role)
+    members = [
+        accounts.add_member(study, users[username], role)
+        for username, _, _, role in ACCOUNTS
+        if role
+    ]
     places = _places(study)
     today = today or datetime.now(ZoneInfo(study.timezone)).date()
+    add_conditions(places, members, today)
     generate_fieldwork(
         random.Random(DEMO_SEED),
         study,
