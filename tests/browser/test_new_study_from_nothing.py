@@ -136,4 +136,5 @@ def test_a_new_study_is_set_up_from_nothing_on_a_phone(browser, browser_context_
     observer = set_password(browser, browser_context_args, links["obs.anna"], "obs.anna")
     expect(observer).to_have_url(re.compile(STUDY + "/field/$"))
     upcoming = observer.locator("section[aria-labelledby=upcoming-heading]")
-    expect(upcoming.get_by_text(re.compile("Buurthuis De Kroon|Pleintje Oost")).first).to_be_visible()
+    new_sites = re.compile("Buurthuis De Kroon|Pleintje Oost")
+    expect(upcoming.get_by_text(new_sites).first).to_be_visible()
