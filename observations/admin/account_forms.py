@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import ValidationError
 
 from .. import mail
 from ..extensions import db
@@ -63,10 +63,11 @@ class NewAccountForm(Form):
 
 
 class MembershipForm(Form):
-    """Add an account to a study with a role."""
+    """Add an account to a study with a role (both lists start on a real choice, so they
+    are not marked required: SelectField refuses any value it did not offer)."""
 
-    study = SelectField(_l("Study"), choices=[], validators=[InputRequired()])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
+    study = SelectField(_l("Study"), choices=[])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,9 +75,9 @@ class MembershipForm(Form):
 
 
 class RoleForm(Form):
-    """Another role in one study."""
+    """Another role in one study (the current one is preselected)."""
 
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 class AdminFlagForm(Form):

@@ -24,4 +24,4 @@ def test_a_new_session_at_an_archived_site_is_refused_with_a_reason(field):
     archive(field.site)
     result = sync_records(field.fieldworker, [field.session()])[0]
     assert result["status"] == "invalid"
-    assert "archived" in result["errors"]["site"][0]
+    assert "gearchiveerd" in result["errors"]["site"][0]

@@ -163,7 +163,7 @@ def test_messages_follow_the_users_language(app, client, token):
 
 def test_capture_data_lists_places_codebook_and_slots(client, token):
     data = client.get("/api/v1/studies/demo/capture", headers=bearer(token)).get_json()
-    assert data["sites"][0]["name"] == "Krachtstation Kanaleneiland"
+    assert data["sites"][0]["name"] == "Nieuwe Bibliotheek Almere"  # in the coordinator's order
     assert data["observer_code"] == "W01"
     keys = {c["key"] for c in data["codebook"]["categories"]}
     assert {"age", "encounter_type", "weather"} <= keys
