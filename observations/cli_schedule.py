@@ -5,6 +5,7 @@ import json
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -47,7 +48,8 @@ def _print_plan(plan: Plan) -> None:
     """The plan as a readable table, then its balance summary and problems."""
     for slot in plan.slots:
         click.echo(
-            f"{slot.starts_at:%a %Y-%m-%d %H:%M}-{slot.ends_at:%H:%M}  "
+            f"{format_date(slot.starts_at, 'EEE'):<3} {slot.starts_at:%Y-%m-%d %H:%M}-"
+            f"{slot.ends_at:%H:%M}  "
             f"{slot.site_name:<30} {'+'.join(slot.observer_codes)}"
         )
     totals, paired = plan.balance["totals"], plan.balance["paired"]
@@ -64,8 +66,10 @@ def _print_plan(plan: Plan) -> None:
     )
     kinds = {"weekday": _("weekdays"), "weekend": _("weekend days")}
     for name, row in plan.balance["sites"].items():
+        closed = set(row.get("closed", []))
         cells = ", ".join(
-            f"{kinds[kind]} {window}: {count}"
+            f"{kinds[kind]} {window}: "
+            + (_("closed") if f"{kind} {window}" in closed else str(count))
             for kind in kinds
             for window, count in row.get(kind, {}).items()
         )

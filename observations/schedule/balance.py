@@ -2,7 +2,8 @@
 and observers. Plain JSON values, for the page, the CLI's --json and the tests.
 
 {"sites": {name: {"weekday": {window: n}, "weekend": {window: n}, "total": n,
- "spread": max − min over its cells}},
+ "spread": max − min over its cells, "closed": [kind window, …]}} (closed cells, where
+ the site is never open, are left out of the spread),
  "observers": {code: {"slots": n, "hours": h, "paired": n, "always_available": bool}},
  "paired": {"count": n, "share": s, "target_share": t, "target_count": n},
  "totals": {"slots": n, "hours": h, "sites": n, "observers": n, "load_spread": max − min}}
@@ -32,8 +33,8 @@ def _hours(minutes: float) -> float:
     return round(minutes / 60, 1)
 
 
-def _site_counts(request, sites, slots) -> dict:
-    """Per site: counts per kind of day × window, total and spread."""
+def _site_counts(request, sites, slots, closed) -> dict:
+    """Per site: counts per kind of day × window, total, and spread over the open cells."""
     kinds = _kinds(request)
     windows = [w.label for w in request.windows]
     counts = {s.name: {k: dict.fromkeys(windows, 0) for k in kinds} for s in sites}
@@ -42,19 +43,26 @@ def _site_counts(request, sites, slots) -> dict:
         counts[slot.site_name][kind][slot.window] += 1
     result = {}
     for name, per_kind in counts.items():
-        cells = [n for row in per_kind.values() for n in row.values()]
+        shut = [(k, w) for k, row in per_kind.items() for w in row if (name, k, w) in closed]
+        cells = [n for k, row in per_kind.items() for w, n in row.items() if (k, w) not in shut]
         result[name] = {
             **per_kind,
-            "total": sum(cells),
+            "total": sum(n for row in per_kind.values() for n in row.values()),
             "spread": max(cells) - min(cells) if cells else 0,
+            "closed": [f"{k} {w}" for k, w in shut],
         }
     return result
 
 
 def balance_of(
-    request: PlanRequest, sites: list[Site], team: list[Membership], slots: list[PlannedSlot]
+    request: PlanRequest,
+    sites: list[Site],
+    team: list[Membership],
+    slots: list[PlannedSlot],
+    closed: set[tuple[str, str, str]] = frozenset(),
 ) -> dict:
-    """The balance summary of the plan's slots."""
+    """The balance summary of the plan's slots; `closed`: (site, kind, window) cells the
+    site is never open in."""
     observers = {
         m.observer_code: {
             "slots": 0,
@@ -77,7 +85,7 @@ def balance_of(
     paired = sum(slot.paired for slot in slots)
     loads = [row["slots"] for row in observers.values()]
     return {
-        "sites": _site_counts(request, sites, slots),
+        "sites": _site_counts(request, sites, slots, closed),
         "observers": observers,
         "paired": {
             "count": paired,

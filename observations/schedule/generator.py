@@ -111,6 +111,7 @@ class _Generator:
         self.used_weekdays: dict[tuple[int, int], int] = {}
         self.drafts: list[_Draft] = []
         self.problems: list[str] = []
+        self.closed: set[tuple[str, str, str]] = set()  # (site, kind of day, window) never open
 
     def run(self) -> Plan:
         """Place the slots, pair some, balance the load; return the plan."""
@@ -128,6 +129,7 @@ class _Generator:
             for cell, index in demands:
                 self._place(cell, index)
             self._cell_problems(cells)
+            self.closed = {(c.site.name, c.kind, c.window.label) for c in cells if not c.ever_open}
             self._pair()
             self._repair()
         return self._plan()
@@ -309,7 +311,7 @@ class _Generator:
             )
             for d in sorted(self.drafts, key=lambda d: (d.starts, d.cell.site.name))
         ]
-        balance = balance_of(self.request, self.sites, self.team, slots)
+        balance = balance_of(self.request, self.sites, self.team, slots, self.closed)
         return Plan(self.request, slots, balance, self.problems)
 
 
