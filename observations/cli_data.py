@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import studies, text
+from . import audit, studies, text
 from .export import FORMATS, LABELS, ExportOptions, export
 from .extensions import db
 from .models import FIRST_DAY, LAST_DAY, Site, Study
@@ -92,6 +92,15 @@ def export_command(study_slug, out, format_, site_names, date_from, date_to, lab
         _fail(_("--from lies after --to."))
     started = time.perf_counter()
     counts = export(study, options, out)
+    # Exports are in the audit log whoever makes them; on the command line, the system.
+    audit.record(
+        "export",
+        "study",
+        study.slug,
+        {"format": [None, format_], "via": [None, "command line"]},
+        study_id=study.id,
+    )
+    db.session.commit()
     for sheet, rows in counts.items():
         click.echo(f"  {sheet:<14} {rows:>9}")
     click.echo(

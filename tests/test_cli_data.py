@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from observations import demo
 from observations.extensions import db
+from observations.models import AuditEvent
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -129,3 +131,16 @@ def test_import_pldp_explains_text_in_the_file_that_cannot_be_stored(app, runner
         from observations.models import Study
 
         assert db.session.scalar(db.select(Study)) is None, "nothing is half-imported"
+
+
+def test_an_export_on_the_command_line_is_in_the_audit_log(app, runner, tmp_path):
+    with app.app_context():
+        demo.create_demo(password="terloops-demo")
+        db.session.commit()
+    out = tmp_path / "demo.csv.zip"
+    result = runner.invoke(args=["export", "demo", "--out", str(out), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent).filter_by(action="export")).all()
+        assert [(e.entity, e.entity_key, e.actor_id) for e in events] == [("study", "demo", None)]
+        assert events[0].changes["format"] == [None, "csv"]
