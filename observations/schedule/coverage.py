@@ -7,13 +7,14 @@ has passed without being done is missed; a cell with nothing planned is a gap to
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Session, Site, Slot, Study, utcnow
+from ..sites import hours
 from . import local_day_bounds
 from .plan import DEFAULT_WINDOWS, WEEKEND
 
@@ -28,11 +29,12 @@ class Cell:
     done: int = 0  # slots done and unplanned sessions in the window
     missed: int = 0  # planned, passed, not done
     upcoming: int = 0  # planned, still to come, not done yet
+    closed: bool = False  # the site is never open then: nothing to plan, no gap
 
     @property
     def gap(self) -> bool:
-        """Something was missed, or nothing is planned here."""
-        return self.missed > 0 or self.planned == 0
+        """Something was missed, or nothing is planned where the site is open."""
+        return self.missed > 0 or (self.planned == 0 and not self.closed)
 
 
 @dataclass
@@ -85,6 +87,18 @@ def _kind(moment: datetime) -> str:
     return "weekend" if moment.weekday() in WEEKEND else "weekday"
 
 
+def _closed(site: Site, kind: str, window: str) -> bool:
+    """Whether the site is open at no moment of the window on any day of this kind."""
+    first, last = _parse(window)
+    monday = date(2024, 1, 1)  # any Monday: open_periods only reads the weekday
+    days = WEEKEND if kind == "weekend" else tuple(d for d in range(7) if d not in WEEKEND)
+    return not any(
+        opens < last and closes > first
+        for day in days
+        for opens, closes in hours.open_periods(site, monday + timedelta(days=day))
+    )
+
+
 def coverage(
     study: Study,
     first_day: date,
@@ -118,7 +132,11 @@ def coverage(
     ).all()
     windows = sorted({_slot_window(s, zone) for s in slots} or set(DEFAULT_WINDOWS))
     table = Coverage(windows)
-    cells = {(site.id, kind): {w: Cell() for w in windows} for site in sites for kind in DAY_KINDS}
+    cells = {
+        (site.id, kind): {w: Cell(closed=_closed(site, kind, w)) for w in windows}
+        for site in sites
+        for kind in DAY_KINDS
+    }
     table.rows = [(site, kind, cells[site.id, kind]) for site in sites for kind in DAY_KINDS]
     _count(table, cells, slots, sessions, zone, now)
     return table

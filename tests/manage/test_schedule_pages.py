@@ -1,14 +1,14 @@
 """The coordinator's schedule pages: list, week calendar, reassign, cancel and coverage."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from observations import accounts
 from observations.extensions import db
-from observations.models import Absence, AuditEvent, Availability, Slot
+from observations.models import Absence, AuditEvent, Availability, OpeningHours, Site, Slot
 from observations.schedule.coverage import coverage
 from tests.conftest import csrf_token
 from tests.manage import schedule_data as data
@@ -337,6 +337,27 @@ def test_coverage_counts_planned_done_and_missed(app, known):
         assert (sun.planned, sun.done, sun.gap) == (0, 1, True), "nothing planned is a gap"
         assert morning.gap and not afternoon.gap and not sat.gap
         assert table.outside == 1
+
+
+def test_coverage_calls_a_window_the_site_is_never_open_closed_not_a_gap(app, known):
+    with app.app_context():
+        place = db.session.get(Site, known)
+        place.opening_hours = [
+            OpeningHours(weekday=day, opens=time(9), closes=time(12)) for day in range(5)
+        ]
+        db.session.commit()
+        table = coverage(
+            data.study(),
+            date(2026, 3, 16),
+            date(2026, 3, 29),
+            now=data.local("2026-04-01", "12:00"),
+        )
+        cells = {(site.id, kind): cells for site, kind, cells in table.rows}
+        weekday, weekend = cells[known, "weekday"], cells[known, "weekend"]
+        assert not weekday["09:00-12:00"].closed and weekday["13:00-17:00"].closed
+        sunday_afternoon = weekend["13:00-17:00"]
+        assert sunday_afternoon.closed and sunday_afternoon.planned == 0
+        assert not sunday_afternoon.gap, "nothing planned where the site is closed is no gap"
 
 
 def test_coverage_of_slots_still_to_come(app, known):
