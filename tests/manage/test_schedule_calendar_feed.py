@@ -121,7 +121,7 @@ def test_cli_writes_an_observers_slots(runner, app, slots, tmp_path):
     out = tmp_path / "agenda.ics"
     result = runner.invoke(args=["schedule", "ical", "alpha", "--observer", code, "--out", out])
     assert result.exit_code == 0, result.output
-    assert "2 diensten" in result.output
+    assert "2 tijdsloten" in result.output
     events = list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
     assert len(events) == 2
     assert {e["DTSTART"].params["TZID"] for e in events} == {"Europe/Amsterdam"}

@@ -97,7 +97,7 @@ def test_list_filters_by_site_and_observer(client, auth, app, planned):
     assert "Buurthuis West" in page, "the second observer's slot is theirs too"
     assert "Bibliotheek Oost ·" not in page
     later = client.get(BASE, query_string={"first": _day_ahead(2), "last": _day_ahead(9)}).text
-    assert "Geen diensten gepland in deze periode." in later
+    assert "Geen tijdsloten gepland in deze periode." in later
 
 
 def test_list_default_period_is_this_week_and_the_next_three(client, auth, app, planned):
@@ -146,7 +146,7 @@ def test_reassign_gives_the_slot_to_another_observer_with_one_audit_event(
     [event] = _events(app, planned["single"])
     assert event.action == "reassign"
     assert event.changes == {"fieldworker": [codes["alpha-fieldworker"], codes["alpha-w3"]]}
-    assert "De dienst is anders toegewezen." in client.get(answer.location).text
+    assert "Het tijdslot is anders toegewezen." in client.get(answer.location).text
 
 
 def test_reassign_adds_a_second_observer(client, auth, app, planned):
@@ -163,7 +163,7 @@ def test_reassign_adds_a_second_observer(client, auth, app, planned):
 @pytest.mark.parametrize(
     ("locale", "message"),
     [
-        ("nl", "heeft op dat moment al een dienst (Buurthuis West); niemand wordt dubbel"),
+        ("nl", "heeft op dat moment al een tijdslot (Buurthuis West); niemand wordt dubbel"),
         ("en", "already has a slot at that time (Buurthuis West); nobody is planned twice."),
     ],
 )
@@ -251,7 +251,7 @@ def test_cancel_keeps_the_slot_struck_through_with_its_reason(client, auth, app,
     assert "<del>" in cancelled and "Bibliotheek dicht wegens verbouwing" in cancelled
     assert "Bibliotheek Oost ·" not in page.split('id="cancelled-heading"')[0]
     again = _post(client, url, {"note": ""})
-    assert again.status_code == 422 and "Deze dienst is al geannuleerd." in again.text
+    assert again.status_code == 422 and "Dit tijdslot is al geannuleerd." in again.text
     assert len(_events(app, planned["single"])) == 1
 
 
@@ -261,7 +261,7 @@ def test_a_cancelled_slot_cannot_be_reassigned(client, auth, app, planned):
     url = f"{BASE}/slots/{planned['single']}/reassign"
     answer = _post(client, url, {"fieldworker": _user_id(app, "alpha-w2"), "partner": ""})
     assert answer.status_code == 422
-    assert "Een geannuleerde dienst kan niet" in answer.text
+    assert "Een geannuleerd tijdslot kan niet" in answer.text
 
 
 @pytest.mark.parametrize("action", ["reassign", "cancel"])
@@ -394,5 +394,5 @@ def test_reassign_refuses_a_slot_in_another_study_without_naming_its_site(
     url = f"{BASE}/slots/{planned['single']}/reassign"
     answer = _post(client, url, {"fieldworker": _user_id(app, "alpha-w2"), "partner": ""})
     assert answer.status_code == 422
-    assert "heeft op dat moment al een dienst; niemand wordt dubbel ingepland." in answer.text
+    assert "heeft op dat moment al een tijdslot; niemand wordt dubbel ingepland." in answer.text
     assert "Geheime Plek" not in answer.text
