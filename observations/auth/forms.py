@@ -53,44 +53,32 @@ class ProfileForm(Form):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordForm(Form):
-    """Changing one's password."""
+class NewPasswordForm(Form):
+    """Choosing a new password, twice (through a one-time link; the account page adds the
+    current one)."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(_l("Enter a new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            InputRequired(_l("Repeat the new password.")),
+            EqualTo("new_password", _l("The two new passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PasswordForm(NewPasswordForm):
+    """Changing one's password: the new one twice, and the current one first."""
 
     current_password = PasswordField(
         _l("Current password"),
         validators=[InputRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(_l("Enter a new password."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            InputRequired(_l("Repeat the new password.")),
-            EqualTo("new_password", _l("The two new passwords are not the same.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
-class NewPasswordForm(Form):
-    """Choosing a password through a one-time link."""
-
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(_l("Enter a new password."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            InputRequired(_l("Repeat the new password.")),
-            EqualTo("new_password", _l("The two new passwords are not the same.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
     )
 
 
