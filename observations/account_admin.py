@@ -110,12 +110,13 @@ def set_admin(user: User, is_admin: bool, actor: User | None = None) -> None:
     user.is_admin = is_admin
 
 
-def change_role(membership: Membership, role: str, actor: User | None = None) -> None:
-    """Give a member another role in the same study (one role per study)."""
+def change_role(membership: Membership, role: str, actor: User | None = None) -> bool:
+    """Give a member another role in the same study (one role per study); False when it is
+    the same. The team page (team.change_role) adds that nobody changes their own."""
     if role not in ROLE_VALUES:
         raise Invalid.single("role", _("Unknown role: %(role)s.", role=role))
     if membership.role == role:
-        return
+        return False
     audit.record(
         "update",
         "membership",
@@ -125,6 +126,7 @@ def change_role(membership: Membership, role: str, actor: User | None = None) ->
         study_id=membership.study_id,
     )
     membership.role = role
+    return True
 
 
 def add_to_study(user: User, study: Study, role: str, actor: User | None = None) -> Membership:

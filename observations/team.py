@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import accounts, audit, password_links, weekly
+from . import account_admin, accounts, audit, password_links, weekly
 from .extensions import db
-from .models import ROLE_VALUES, Absence, Availability, Membership, Role, Study, User
+from .models import Absence, Availability, Membership, Role, Study, User
 from .validation import Invalid
 
 
@@ -79,22 +79,9 @@ def _refuse_own(membership: Membership, actor: User | None) -> None:
 
 
 def change_role(membership: Membership, role: str, actor: User | None = None) -> bool:
-    """Give a member another role; False when it is the same."""
+    """Give a member another role (never one's own); False when it is the same."""
     _refuse_own(membership, actor)
-    if role not in ROLE_VALUES:
-        raise Invalid.single("role", _("Unknown role: %(role)s.", role=role))
-    if membership.role == role:
-        return False
-    audit.record(
-        "update",
-        "membership",
-        membership.id,
-        {"role": [membership.role, role]},
-        actor=actor,
-        study_id=membership.study_id,
-    )
-    membership.role = role
-    return True
+    return account_admin.change_role(membership, role, actor)
 
 
 def set_active(membership: Membership, active: bool, actor: User | None = None) -> bool:
