@@ -123,23 +123,15 @@ def issue_link(membership: Membership, actor: User | None = None) -> str:
 
 def set_availability(membership: Membership, new: weekly.Week, actor: User | None = None) -> dict:
     """Replace the member's weekly availability, or raise Invalid; record the change if any."""
-    weekly.check(new)
-    before = week(membership)
-    membership.availability = weekly.rows(
-        new, lambda day, starts, ends: Availability(weekday=day, starts=starts, ends=ends)
+    return weekly.replace(
+        membership,
+        "availability",
+        Availability,
+        ("starts", "ends"),
+        new,
+        ("availability", membership.id, membership.study_id),
+        actor,
     )
-    db.session.flush()
-    changes = weekly.changes(before, new)
-    if changes:
-        audit.record(
-            "update",
-            "availability",
-            membership.id,
-            changes,
-            actor=actor,
-            study_id=membership.study_id,
-        )
-    return changes
 
 
 def add_absence(

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from . import audit
+from .extensions import db
 from .validation import Invalid
 
 WEEKDAYS = range(7)
@@ -72,6 +74,25 @@ def check(week: Week) -> None:
 def rows(week: Week, make) -> list:
     """The week as rows, `make(weekday, start, end)` each, in order."""
     return [make(day, a, b) for day, periods in sorted(week.items()) for a, b in sorted(periods)]
+
+
+def replace(
+    owner, relation: str, model, columns: tuple[str, str], new: Week, audit_as: tuple, actor=None
+) -> dict:
+    """Replace the owner's weekly rows (a site's opening hours, a member's availability) with
+    `new`, or raise Invalid; record one audit event when something changed and return it.
+
+    `audit_as` is (entity, key, study_id) of the event."""
+    check(new)
+    before = week_of(getattr(owner, relation), *columns)
+    first, last = columns
+    setattr(owner, relation, rows(new, lambda day, a, b: model(weekday=day, **{first: a, last: b})))
+    db.session.flush()  # the old rows go now (delete-orphan), before anyone reads them again
+    found = changes(before, new)
+    if found:
+        entity, key, study_id = audit_as
+        audit.record("update", entity, key, found, actor=actor, study_id=study_id)
+    return found
 
 
 def describe(week: Week) -> dict[str, str]:

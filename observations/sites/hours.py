@@ -6,8 +6,7 @@ in the study's time zone, so a slot at 10:00 is judged at 10:00 on the day clock
 
 from datetime import date, datetime, time
 
-from .. import audit, weekly
-from ..extensions import db
+from .. import weekly
 from ..models import OpeningHours, Site, User
 
 
@@ -35,15 +34,12 @@ def is_open(site: Site, starts_at: datetime, ends_at: datetime) -> bool:
 
 def set_hours(site: Site, new: weekly.Week, actor: User | None = None) -> dict:
     """Replace the site's opening hours, or raise Invalid; record the change if any."""
-    weekly.check(new)
-    before = week(site)
-    site.opening_hours = weekly.rows(
-        new, lambda day, opens, closes: OpeningHours(weekday=day, opens=opens, closes=closes)
+    return weekly.replace(
+        site,
+        "opening_hours",
+        OpeningHours,
+        ("opens", "closes"),
+        new,
+        ("opening_hours", site.id, site.study_id),
+        actor,
     )
-    db.session.flush()
-    changes = weekly.changes(before, new)
-    if changes:
-        audit.record(
-            "update", "opening_hours", site.id, changes, actor=actor, study_id=site.study_id
-        )
-    return changes
