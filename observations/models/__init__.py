@@ -24,7 +24,7 @@ from .records import (
     SessionWeather,
     session_zones,
 )
-from .review import AuditEvent, Review
+from .review import AuditEvent, Correction, Review
 from .schedule import Slot, slot_zones
 from .study import SITE_KINDS, SITE_SETTINGS, OpeningHours, Site, SiteProfile, Study, Zone
 from .team import Absence, Availability
@@ -47,6 +47,7 @@ __all__ = [
     "Category",
     "Code",
     "Codebook",
+    "Correction",
     "Encounter",
     "EncounterFlag",
     "ExportJob",

@@ -69,6 +69,9 @@ class Session(CapturedRecord, db.Model):
     crowding: Mapped[str | None] = mapped_column(sa.String(40))
     programme: Mapped[str | None] = mapped_column(sa.String(40))
     review_state: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    # Set when the server ended a session its fieldworker forgot to end (review/forgotten.py):
+    # the moment it did so; `ended_at` is then the session's last record's time.
+    auto_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     study: Mapped["Study"] = relationship()  # noqa: F821
     site: Mapped["Site"] = relationship()  # noqa: F821
@@ -89,7 +92,10 @@ class Session(CapturedRecord, db.Model):
         back_populates="session", order_by="FieldNote.written_at"
     )
     reviews: Mapped[list["Review"]] = relationship(  # noqa: F821
-        back_populates="session", order_by="Review.created_at"
+        back_populates="session", order_by="(Review.created_at, Review.id)"
+    )
+    corrections: Mapped[list["Correction"]] = relationship(  # noqa: F821
+        back_populates="session", order_by="(Correction.created_at, Correction.id)"
     )
 
     @property

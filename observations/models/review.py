@@ -10,7 +10,11 @@ from .types import UTCDateTime, utcnow
 
 
 class Review(db.Model):
-    """A research lead's verdict on a session; the newest one sets the session's state."""
+    """A research lead's verdict on a session; the newest one sets the session's state.
+
+    Decisions are only ever added: the list of a session's reviews is its review history.
+    The fieldworker may answer each decision once (`reply`).
+    """
 
     __tablename__ = "reviews"
     __table_args__ = (
@@ -25,9 +29,43 @@ class Review(db.Model):
         sa.Text, default="", info={"max_length": 2000, "multiline": True}
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reply: Mapped[str | None] = mapped_column(sa.Text, info={"max_length": 2000, "multiline": True})
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped["Session"] = relationship(back_populates="reviews")  # noqa: F821
     reviewer: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Correction(db.Model):
+    """A lead's or coordinator's change to a captured record, with its reason: old → new.
+
+    `changes` is {field: [old, new]} in the record's canonical (sync) form; `revision` is the
+    record's revision after the change. Corrections are only ever added.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "record_kind IN ('session', 'scan', 'encounter', 'note')", name="record_kind_known"
+        ),
+        sa.Index("ix_corrections_record", "study_id", "record_kind", "record_uuid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), index=True)
+    record_kind: Mapped[str] = mapped_column(sa.String(20))
+    record_uuid: Mapped[str] = mapped_column(sa.String(36))
+    revision: Mapped[int]
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(
+        sa.Text, info={"max_length": 2000, "required": True, "multiline": True}
+    )
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped["Session"] = relationship(back_populates="corrections")  # noqa: F821
+    actor: Mapped["User"] = relationship()  # noqa: F821
 
 
 class AuditEvent(db.Model):

@@ -1,0 +1,46 @@
+"""Every limit the review services use, in one place.
+
+The defaults suit a study of sessions of one to three hours; an installation can change any of
+them with `TERLOOPS_REVIEW_THRESHOLDS` in its config, a dict of {name: value}, e.g.
+{"short_session_minutes": 15}.
+"""
+
+from dataclasses import dataclass, fields, replace
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Limits for closing forgotten sessions and for the data-quality flags."""
+
+    # A planned session still open this many hours after its slot's end is closed.
+    close_after_planned_end_hours: float = 2.0
+    # An unplanned session still open this many hours after its start is closed.
+    max_unplanned_hours: float = 6.0
+    # How often the web process looks for forgotten sessions.
+    close_check_minutes: float = 10.0
+    # A session shorter than this, or longer than that, is flagged.
+    short_session_minutes: float = 10.0
+    long_session_hours: float = 4.0
+    # A record more than this outside the session's start and end is flagged.
+    outside_session_minutes: float = 1.0
+    # A phone clock this far from the server's receipt time is flagged.
+    clock_skew_minutes: float = 10.0
+    # Session crowding codes under which a scan of nobody at all is suspicious.
+    busy_crowding: tuple[str, ...] = ("busy", "crowded")
+    # An encounter rate this many times above, or below 1/this of, the site's usual rate for
+    # the time window is flagged, when the usual rate rests on enough observed hours.
+    rate_factor: float = 3.0
+    rate_min_baseline_hours: float = 3.0
+    rate_min_session_minutes: float = 30.0
+
+
+def thresholds() -> Thresholds:
+    """The thresholds in force: the defaults with the app's overrides."""
+    overrides = current_app.config.get("TERLOOPS_REVIEW_THRESHOLDS") or {}
+    known = {f.name for f in fields(Thresholds)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise ValueError(f"unknown review thresholds: {', '.join(sorted(unknown))}")
+    return replace(Thresholds(), **overrides)
