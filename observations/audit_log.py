@@ -46,6 +46,7 @@ ENTITIES = {
     "codebook_code": _l("Code"),
     "calendar_address": _l("Calendar address"),
     "schedule": _l("Schedule"),
+    "review": _l("Review"),
 }
 ACTIONS = {
     "create": _l("created"),
@@ -70,6 +71,7 @@ ACTIONS = {
     "reassign": _l("reassigned"),
     "cancel": _l("cancelled"),
     "renew": _l("renewed"),
+    "reply": _l("replied"),
 }
 
 

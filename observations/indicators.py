@@ -1,5 +1,6 @@
 """Figures for the dashboards: computed in SQL, returned as plain values."""
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -12,7 +13,12 @@ def site_overview(study: Study) -> list[dict]:
         select(
             Session.site_id,
             func.count(Session.id).label("sessions"),
-            func.sum(db.case((Session.review_state == "pending", 1), else_=0)).label("pending"),
+            func.sum(
+                db.case(
+                    (sa.and_(Session.review_state == "pending", Session.ended_at.is_not(None)), 1),
+                    else_=0,
+                )
+            ).label("pending"),
         )
         .where(Session.study_id == study.id, Session.retracted.is_(False))
         .group_by(Session.site_id)

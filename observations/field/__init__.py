@@ -6,4 +6,4 @@ from ..models import ROLE_VALUES
 # Every member may observe: small teams often have leads and coordinators in the field too.
 bp = study_blueprint("field", roles=ROLE_VALUES, admin=False)
 
-from . import routes  # noqa: F401
+from . import replies, routes  # noqa: F401

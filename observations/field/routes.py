@@ -15,6 +15,7 @@ from ..models import Encounter, FieldNote
 from ..schedule import calendar as ical
 from ..text import rule_of
 from . import bp
+from .outcomes import with_outcomes
 from .strings import client_strings
 
 
@@ -43,12 +44,18 @@ def _capture_page(template: str, **extra):
 @bp.route("/")
 def index():
     """Today's and upcoming slots, open sessions, and recent own sessions."""
+    return home()
+
+
+def home(status: int = 200, reply_forms: dict | None = None):
+    """The home page; `reply_forms` are reply forms to show again with what was typed."""
+    recent = indicators.recent_sessions(g.study, limit=10, fieldworker=current_user)
     return _capture_page(
         "field/index.html",
         slots=schedule.days_ahead(g.study, 14, fieldworker=current_user),
-        sessions=indicators.recent_sessions(g.study, limit=10, fieldworker=current_user),
+        sessions=with_outcomes(recent, current_user, reply_forms),
         open_sessions=open_sessions(g.study, current_user),
-    )
+    ), status
 
 
 @bp.route("/start")
