@@ -92,6 +92,8 @@ def create_demo(password: str = DEFAULT_PASSWORD, today: date | None = None) -> 
         observers=[users["fieldworker"], users["fieldworker2"]],
         reviewer=users["lead"],
         today=today,
+        # Small teams observe too: the coordinator is out at a site right now.
+        running_by=users["coordinator"],
     )
     audit.record("create", "study", study.id, {"demo": [None, True]}, study_id=study.id)
     return DemoResult(True, study, roles)

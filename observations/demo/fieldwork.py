@@ -44,10 +44,21 @@ WEATHER = [
     (("fog",), 0.6, 1),
 ]
 HOUR_FACTOR = {10: 0.8, 13: 1.15, 14: 1.1, 15: 1.05, 18: 0.8, 19: 0.7}
+# Comments of the research lead (Dutch, like the demo's team), and the one reply.
 REVIEW_COMMENTS = {
-    "has_issues": "Scans van één zone ontbreken; graag aanvullen of toelichten.",
-    "rejected": "Sessie op de verkeerde locatie gestart; niet meenemen in de analyse.",
+    "has_issues": [
+        "Scans van één zone ontbreken; graag aanvullen of toelichten.",
+        "Veel ontmoetingen zonder relatie gecodeerd; kun je dit nagaan?",
+        "De drukte staat op 'leeg', maar er zijn wel mensen geteld. Klopt dat?",
+    ],
+    "rejected": [
+        "Sessie op de verkeerde locatie gestart; niet meenemen in de analyse.",
+        "Sessie duurde maar een paar minuten; niet bruikbaar.",
+    ],
 }
+REPLY = "Klopt, mijn telefoon was leeg halverwege. De scans van de leestafels heb ik op papier."
+# Sessions that ended in the last week are still waiting for the lead.
+PENDING_DAYS = 7
 
 
 def _uuid(rng) -> str:
@@ -89,6 +100,7 @@ class FieldworkGenerator:
         self.zone = ZoneInfo(study.timezone)
         self.now = utcnow()
         self.scan_counts: list[tuple[Scan, str, str, int]] = []
+        self.reviews: list[Review] = []
 
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:
         """An aware datetime at a local hour of a day."""
@@ -161,6 +173,9 @@ class FieldworkGenerator:
                 slot,
             )
             db.session.add(session)
+
+    def store(self) -> None:
+        """Write the sessions and, in one statement, every scan's counts."""
         db.session.flush()
         db.session.execute(
             insert(ScanCount),
@@ -327,26 +342,55 @@ class FieldworkGenerator:
             )
 
     def _review(self, session, end: datetime) -> None:
-        """Sessions older than five days have been reviewed by the research lead."""
-        if self.now - end < timedelta(days=5):
+        """Sessions older than a week have been reviewed by the research lead."""
+        if self.now - end < timedelta(days=PENDING_DAYS):
             return
         state = _pick(self.rng, {"approved": 85, "has_issues": 12, "rejected": 3})[0]
-        db.session.add(
-            Review(
-                session=session,
-                reviewer_id=self.reviewer.id,
-                state=state,
-                comment=REVIEW_COMMENTS.get(state, ""),
-                created_at=end
-                + timedelta(days=self.rng.randint(1, 3), hours=self.rng.randint(0, 8)),
-            )
+        comment = self.rng.choice(REVIEW_COMMENTS[state]) if state in REVIEW_COMMENTS else ""
+        review = Review(
+            session=session,
+            reviewer_id=self.reviewer.id,
+            state=state,
+            comment=comment,
+            created_at=end + timedelta(days=self.rng.randint(1, 3), hours=self.rng.randint(0, 8)),
         )
+        db.session.add(review)
+        self.reviews.append(review)
         session.review_state = state
 
+    def reply_once(self, observer: User) -> None:
+        """The observer answers the newest 'has issues' on one of their sessions."""
+        reviews = [
+            r for r in self.reviews if r.state == "has_issues" and r.session.fieldworker is observer
+        ]
+        if reviews:
+            review = max(reviews, key=lambda r: r.created_at)
+            review.reply = REPLY
+            review.replied_at = review.created_at + timedelta(hours=5)
 
-def generate_fieldwork(rng, study, places, observers, reviewer, today: date) -> None:
-    """Create the schedule and the fieldwork of the demo study."""
+    def running(self, observer: User, weather: dict) -> None:
+        """A session started half an hour ago at the second site that is still running."""
+        start = (self.now - timedelta(minutes=35)).replace(microsecond=0)
+        if start.astimezone(self.zone).date() not in weather:
+            return
+        spec, site = self.places[1]
+        session = self.session(spec, site, observer, start, 30, weather)
+        session.ended_at = None
+        session.received_at = self.now
+        for record in (*session.scans, *session.encounters, *session.notes):
+            record.received_at = self.now
+        db.session.add(session)
+
+
+def generate_fieldwork(
+    rng, study, places, observers, reviewer, today: date, running_by: User | None = None
+) -> None:
+    """Create the schedule and the fieldwork of the demo study, and a running session."""
     generator = FieldworkGenerator(rng, study, places, observers, reviewer)
     days = [today + timedelta(days=d) for d in range(-PAST_DAYS, FUTURE_DAYS)]
     weather = generator.weather_by_day(days)
     generator.fieldwork(generator.schedule(today), weather)
+    if running_by is not None:
+        generator.running(running_by, weather)
+    generator.reply_once(observers[0])
+    generator.store()
