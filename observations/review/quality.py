@@ -218,7 +218,7 @@ class _Checker:
                     "too_short",
                     _(
                         "Only %(minutes)s minutes long (shorter than %(limit)s).",
-                        minutes=_number(minutes),
+                        minutes=_number(minutes, "#,##0.##"),
                         limit=_number(limits.short_session_minutes),
                     ),
                 )
@@ -228,7 +228,7 @@ class _Checker:
                     "too_long",
                     _(
                         "%(hours)s hours long (longer than %(limit)s).",
-                        hours=_number(minutes / 60),
+                        hours=_number(minutes / 60, "#,##0.##"),
                         limit=_number(limits.long_session_hours),
                     ),
                 )
