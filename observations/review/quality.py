@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased
 
 from .. import codebook
 from ..extensions import db
@@ -157,6 +156,7 @@ class _Checker:
         self.found: dict[int, list[Flag]] = defaultdict(list)
         self._site_names: dict[int, str] | None = None
         self._crowding: dict[str, str] | None = None
+        self._timelines: dict[int, list[sa.Row]] = {}
 
     def flag(self, session_id: int, code: str, message: str) -> None:
         """Note a flag."""
@@ -168,6 +168,7 @@ class _Checker:
             sa.select(
                 Session.id,
                 Session.site_id,
+                Session.fieldworker_id,
                 Session.started_at,
                 Session.ended_at,
                 Session.auto_closed_at,
@@ -193,7 +194,7 @@ class _Checker:
             if message:
                 self.flag(session.id, "unusual_rate", message)
         self._empty_busy_scans(scope)
-        self._overlaps(scope)
+        self._overlaps(sessions)
 
     def _session_checks(self, session, facts: RecordFacts) -> None:
         """The flags one session's own row and its record figures tell."""
@@ -275,21 +276,24 @@ class _Checker:
         found: dict[int, RecordFacts] = defaultdict(RecordFacts)
         for model, moment in RECORD_TIMES:
             live = model.retracted.is_(False)
+            # Plain comparisons first: the differences in seconds (costly on SQLite, which
+            # parses its text times) are computed only for the few records that need them.
+            early = sa.and_(live, moment < Session.started_at)
+            late = sa.and_(live, Session.ended_at.is_not(None), moment > Session.ended_at)
             before = seconds_between(Session.started_at, moment)
-            after = sa.case(
-                (Session.ended_at.is_not(None), seconds_between(moment, Session.ended_at))
-            )
-            outside = sa.and_(live, sa.or_(before > limit, after > limit))
-            ahead = seconds_between(
-                model.device_time, sa.func.coalesce(model.updated_at, model.received_at)
+            after = seconds_between(moment, Session.ended_at)
+            outside = sa.or_(sa.and_(early, before > limit), sa.and_(late, after > limit))
+            receipt = sa.func.coalesce(model.updated_at, model.received_at)
+            ahead = sa.case(
+                (model.device_time > receipt, seconds_between(model.device_time, receipt))
             )
             rows = db.session.execute(
                 sa.select(
                     model.session_id,
                     sa.func.sum(sa.case((live, 1), else_=0)),
                     sa.func.sum(sa.case((outside, 1), else_=0)),
-                    sa.func.max(sa.case((live, before))),
-                    sa.func.max(sa.case((live, after))),
+                    sa.func.max(sa.case((early, before))),
+                    sa.func.max(sa.case((late, after))),
                     sa.func.max(ahead),
                 )
                 .join(Session, Session.id == model.session_id)
@@ -350,43 +354,30 @@ class _Checker:
             }
         return self._crowding.get(code, code)
 
-    def _overlaps(self, scope) -> None:
-        """Sessions of one observer that run at the same time (open ones until now)."""
-        mine, other = aliased(Session), aliased(Session)
-        now = sa.literal(self.now, Session.started_at.type)
-        rows = db.session.execute(
-            sa.select(
-                mine.id,
-                mine.started_at,
-                mine.ended_at,
-                other.site_id,
-                other.started_at,
-                other.ended_at,
-            )
-            .join(
-                other,
-                sa.and_(
-                    other.study_id == mine.study_id,
-                    other.fieldworker_id == mine.fieldworker_id,
-                    other.id != mine.id,
-                    other.retracted.is_(False),
-                    other.started_at < sa.func.coalesce(mine.ended_at, now),
-                    mine.started_at < sa.func.coalesce(other.ended_at, now),
-                ),
-            )
-            .where(
-                mine.study_id == self.study.id,
-                mine.retracted.is_(False),
-                _in_scope(mine.id, scope),
-            )
-            .order_by(mine.id, other.started_at, other.id)
-        ).all()
+    def _overlaps(self, sessions) -> None:
+        """Sessions of one observer that run at the same time (open ones until now).
+
+        Each observer's sessions are read once per call and swept in time order, so the
+        work grows with the number of sessions, not with its square.
+        """
+        in_scope = {s.id for s in sessions}
+        observers = {s.fieldworker_id for s in sessions}
+        self._load_timelines(observers)
         tolerance = timedelta(minutes=self.limits.overlap_minutes)
         clashes: dict[int, list[str]] = defaultdict(list)
-        for sid, start, end, site_id, other_start, other_end in rows:
-            shared = min(end or self.now, other_end or self.now) - max(start, other_start)
-            if shared > tolerance:
-                clashes[sid].append(self._other_session(site_id, other_start, other_end))
+        for observer in observers:
+            running: list[tuple[datetime, sa.Row]] = []  # begun earlier, with their ends
+            for row in self._timelines[observer]:
+                end = row.ended_at or self.now
+                running = [(e, r) for e, r in running if e - row.started_at > tolerance]
+                for other_end, other in running:
+                    if min(end, other_end) - row.started_at <= tolerance:
+                        continue
+                    if row.id in in_scope:
+                        clashes[row.id].append(self._other_session(other))
+                    if other.id in in_scope:
+                        clashes[other.id].append(self._other_session(row))
+                running.append((end, row))
         for sid, others in clashes.items():
             self.flag(
                 sid,
@@ -397,7 +388,32 @@ class _Checker:
                 ),
             )
 
-    def _other_session(self, site_id: int, start: datetime, end: datetime | None) -> str:
+    def _load_timelines(self, observers: set[int]) -> None:
+        """Read the live sessions of observers not read yet, in time order."""
+        new = observers - set(self._timelines)
+        if not new:
+            return
+        for observer in new:
+            self._timelines[observer] = []
+        rows = db.session.execute(
+            sa.select(
+                Session.id,
+                Session.fieldworker_id,
+                Session.site_id,
+                Session.started_at,
+                Session.ended_at,
+            )
+            .where(
+                Session.study_id == self.study.id,
+                Session.retracted.is_(False),
+                Session.fieldworker_id.in_(sorted(new)),
+            )
+            .order_by(Session.started_at, Session.id)
+        )
+        for row in rows:
+            self._timelines[row.fieldworker_id].append(row)
+
+    def _other_session(self, other) -> str:
         """Where and when another session ran, for the overlap message."""
         if self._site_names is None:
             self._site_names = dict(
@@ -405,10 +421,16 @@ class _Checker:
                     sa.select(Site.id, Site.name).where(Site.study_id == self.study.id)
                 ).all()
             )
-        site = self._site_names.get(site_id, "?")
-        if end is None:
-            return _("%(site)s, since %(start)s (still open)", site=site, start=day_clock(start))
-        return _("%(site)s, %(when)s", site=site, when=day_clock_range(start, end))
+        site = self._site_names.get(other.site_id, "?")
+        if other.ended_at is None:
+            return _(
+                "%(site)s, since %(start)s (still open)",
+                site=site,
+                start=day_clock(other.started_at),
+            )
+        return _(
+            "%(site)s, %(when)s", site=site, when=day_clock_range(other.started_at, other.ended_at)
+        )
 
 
 def _ahead(session) -> float | None:
