@@ -32,35 +32,33 @@ from observations.models import Encounter, FieldNote, Scan, ScanCount, Session, 
 REPEATS = 3
 
 
+def set_each(table: sa.Table, column: str, rows: list[dict]) -> None:
+    """Give each row (by id) its own value of one column, in one executemany."""
+    if rows:
+        db.session.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("row"))
+            .values({column: sa.bindparam("value")}),
+            rows,
+        )
+
+
 def add_faults() -> None:
     """Make some sessions short, some scans empty and some phone clocks run ahead."""
     short = [
-        {"sid": sid, "end": start + timedelta(minutes=5)}
+        {"row": sid, "value": start + timedelta(minutes=5)}
         for sid, start in db.session.execute(
             sa.select(Session.id, Session.started_at).where(Session.id % 10 == 0)
         )
     ]
     ahead = [
-        {"eid": eid, "device": received + timedelta(hours=1)}
+        {"row": eid, "value": received + timedelta(hours=1)}
         for eid, received in db.session.execute(
             sa.select(Encounter.id, Encounter.received_at).where(Encounter.id % 97 == 0)
         )
     ]
-    sessions, encounters = Session.__table__, Encounter.__table__
-    if short:
-        db.session.execute(
-            sessions.update()
-            .where(sessions.c.id == sa.bindparam("sid"))
-            .values(ended_at=sa.bindparam("end")),
-            short,
-        )
-    if ahead:
-        db.session.execute(
-            encounters.update()
-            .where(encounters.c.id == sa.bindparam("eid"))
-            .values(device_time=sa.bindparam("device")),
-            ahead,
-        )
+    set_each(Session.__table__, "ended_at", short)
+    set_each(Encounter.__table__, "device_time", ahead)
     db.session.execute(sa.update(ScanCount).where(ScanCount.scan_id % 13 == 0).values(count=0))
     db.session.commit()
 
