@@ -55,8 +55,12 @@ FLAGS = {
 FLAG_CODES = tuple(FLAGS)
 # Session ids given as a list are looked up this many at a time (no huge IN lists).
 CHUNK = 500
-RECORD_TIMES = ((Scan, Scan.observed_at), (Encounter, Encounter.occurred_at))
-RECORD_TIMES += ((FieldNote, FieldNote.written_at),)
+# The record tables a session's figures come from, each with its record's own time.
+RECORD_TIMES = (
+    (Scan, Scan.observed_at),
+    (Encounter, Encounter.occurred_at),
+    (FieldNote, FieldNote.written_at),
+)
 
 
 @dataclass(frozen=True)
