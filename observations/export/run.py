@@ -58,6 +58,7 @@ def about(data: StudyData, counts: dict[str, int], generated: datetime) -> list[
             (_("Codebook versions"), ", ".join(map(str, data.versions)) or "–"),
             (_("Observers appear by pseudonymous code; age and gender as perceived."), None),
             (_("Scans: people per category and code; a condition counts 1 when present."), None),
+            (_("Sessions: flags are the data-quality checks failed when exported."), None),
             ("", None),
             (_("Rows per sheet"), None),
         ]

@@ -12,6 +12,7 @@ from heapq import merge
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from .. import codebook
 from ..extensions import db
@@ -20,6 +21,7 @@ from ..models import (
     EncounterFlag,
     FieldNote,
     Membership,
+    Review,
     Scan,
     ScanCondition,
     ScanCount,
@@ -30,6 +32,7 @@ from ..models import (
     Zone,
     session_zones,
 )
+from ..review import quality
 from .options import ExportOptions
 from .words import words
 
@@ -364,7 +367,11 @@ class StudyData:
         return header, rows()
 
     def sessions_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
-        """One row per session: where, who (by code), when, conditions, review, tallies."""
+        """One row per session: where, who (by code), when, conditions, review, tallies.
+
+        `review_comment` is the newest review decision's comment; `flags` the session's
+        data-quality flags (review/quality.py), computed for all covered sessions at once.
+        """
         header = columns(
             ("session_id", "int", 10),
             ("session_uuid", "text", 38),
@@ -380,6 +387,8 @@ class StudyData:
             ("crowding", "text", 12),
             ("programme", "text", 22),
             ("review", "text", 14),
+            ("review_comment", "text", 40),
+            ("flags", "text", 30),
             ("scans", "int", 7),
             ("encounters", "int", 11),
             ("notes", "int", 7),
@@ -389,6 +398,8 @@ class StudyData:
         weather = self._many(SessionWeather.__table__, "session_id", "code")
         counts = [self._count_by_session(m) for m in (Scan, Encounter, FieldNote)]
         review = words(self.options.labels)["review"]
+        comments = self._review_comments()
+        flags = self._flags()
 
         def rows():
             for s in self.sessions.values():
@@ -408,6 +419,8 @@ class StudyData:
                     self.label("crowding", s.crowding),
                     self.label("programme", s.programme),
                     review[s.review_state],
+                    comments.get(s.id) or None,
+                    flags.get(s.id),
                     counts[0].get(s.id, 0),
                     counts[1].get(s.id, 0),
                     counts[2].get(s.id, 0),
@@ -415,6 +428,28 @@ class StudyData:
                 )
 
         return header, rows()
+
+    def _review_comments(self) -> dict[int, str]:
+        """{session id: the comment of its newest review decision} for the covered sessions."""
+        newest: dict[int, str] = {}
+        rows = db.session.execute(
+            sa.select(Review.session_id, Review.comment)
+            .where(Review.session_id.in_(self.session_filter()))
+            .order_by(Review.session_id, Review.created_at, Review.id)
+        )
+        for session_id, comment in rows:
+            newest[session_id] = comment
+        return newest
+
+    def _flags(self) -> dict[int, str]:
+        """{session id: its data-quality flags, joined by "; "} in the export's labels."""
+        labels = self.options.labels
+        with force_locale("en" if labels == "codes" else labels):
+            found = quality.session_flags(self.study, self.session_filter())
+            return {
+                sid: "; ".join(flag.code if labels == "codes" else flag.label for flag in flags)
+                for sid, flags in found.items()
+            }
 
     def scans_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
         """Long format: one row per scan × category × code, with the number of people.

@@ -25,15 +25,28 @@ class Thresholds:
     long_session_hours: float = 4.0
     # A record more than this outside the session's start and end is flagged.
     outside_session_minutes: float = 1.0
-    # A phone clock this far from the server's receipt time is flagged.
+    # A phone clock this far ahead of the server's receipt time is flagged (quality.py says
+    # why only "ahead" can be told apart from a phone that was simply offline).
     clock_skew_minutes: float = 10.0
-    # Session crowding codes under which a scan of nobody at all is suspicious.
+    # Session crowding codes under which a scan of nobody at all is suspicious, and the scan
+    # conditions that say the zone really was empty (such a scan is never flagged).
     busy_crowding: tuple[str, ...] = ("busy", "crowded")
+    empty_conditions: tuple[str, ...] = ("empty",)
     # An encounter rate this many times above, or below 1/this of, the site's usual rate for
-    # the time window is flagged, when the usual rate rests on enough observed hours.
+    # the time window is flagged, when the usual rate rests on enough observed hours and the
+    # session lasted long enough. The usual rate is that of the site's other ended sessions
+    # that started in the same time window of the day (local time of the study).
     rate_factor: float = 3.0
     rate_min_baseline_hours: float = 3.0
     rate_min_session_minutes: float = 30.0
+    # Too few encounters say nothing about a rate: the session's count, or the count the
+    # usual rate predicts for it, whichever is larger, must be at least this.
+    rate_min_encounters: float = 3.0
+    # The time windows of the day, by the local hour each one starts at (the last one runs
+    # to the first): morning, afternoon, evening.
+    rate_window_hours: tuple[int, ...] = (0, 12, 17)
+    # Two sessions of one observer that overlap by more than this are flagged.
+    overlap_minutes: float = 1.0
 
 
 def thresholds() -> Thresholds:
