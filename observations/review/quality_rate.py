@@ -29,6 +29,8 @@ class Observed:
     window: int
     hours: float
     encounters: int
+    # A rejected session is not data the study stands on: it has a rate, but is no baseline.
+    in_baseline: bool = True
 
 
 def window_of(moment: datetime, zone: ZoneInfo, starts: tuple[int, ...]) -> int:
@@ -67,6 +69,7 @@ class Rates:
                 Session.site_id,
                 Session.started_at,
                 Session.ended_at,
+                Session.review_state,
                 sa.func.count(Encounter.id),
             )
             .outerjoin(
@@ -82,14 +85,17 @@ class Rates:
             .group_by(Session.id)
         )
         starts = tuple(self.limits.rate_window_hours)
-        for sid, site_id, started, ended, encounters in rows:
+        for sid, site_id, started, ended, state, encounters in rows:
             seen = Observed(
                 site_id,
                 window_of(started, self.zone, starts),
                 (ended - started).total_seconds() / 3600,
                 encounters,
+                state != "rejected",
             )
             self.sessions[sid] = seen
+            if not seen.in_baseline:
+                continue
             hours, count = self.totals.get((site_id, seen.window), (0.0, 0))
             self.totals[(site_id, seen.window)] = (hours + seen.hours, count + encounters)
 
@@ -98,8 +104,10 @@ class Rates:
         limits, own = self.limits, self.sessions.get(session_id)
         if own is None or own.hours * 60 < limits.rate_min_session_minutes:
             return None
-        hours, count = self.totals[(own.site_id, own.window)]
-        base_hours, base_count = hours - own.hours, count - own.encounters
+        hours, count = self.totals.get((own.site_id, own.window), (0.0, 0))
+        if own.in_baseline:
+            hours, count = hours - own.hours, count - own.encounters
+        base_hours, base_count = hours, count
         if base_hours < limits.rate_min_baseline_hours:
             return None
         usual, rate = base_count / base_hours, own.encounters / own.hours

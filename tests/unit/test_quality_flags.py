@@ -315,6 +315,20 @@ def test_unusual_rate_needs_enough_baseline_hours(place):
     assert flags_of(place, session, "unusual_rate")
 
 
+def test_unusual_rate_leaves_rejected_sessions_out_of_the_usual_rate(place):
+    usual_mornings(place, hours=2)
+    rejected = place.session(start=T0 - timedelta(days=5), review_state="rejected")
+    place.encounters(rejected, 10)
+    session = place.session(start=T0 + timedelta(hours=1))
+    place.encounters(session, 40)
+    assert not flags_of(place, session, "unusual_rate")  # 2 hours of baseline: too few
+    place.encounters(place.session(start=T0 - timedelta(days=6)), 10)
+    assert flags_of(place, session, "unusual_rate")
+    # The rejected session still has a rate of its own, against the others.
+    place.encounters(rejected, 80)  # 90 per hour against a usual 17.5
+    assert flags_of(place, rejected, "unusual_rate")
+
+
 @pytest.mark.parametrize(("minutes", "fires"), [(29, False), (30, True)])
 def test_unusual_rate_needs_a_long_enough_session(place, minutes, fires):
     usual_mornings(place)
