@@ -121,16 +121,17 @@ class FieldworkGenerator:
         slots, turn = [], 0
         for offset in range(-PAST_DAYS, FUTURE_DAYS):
             day = today + timedelta(days=offset)
+            busy: dict[int, list[Slot]] = {}  # the day's slots per observer
             for spec, site in self.places:
                 if day.weekday() not in spec["open_days"]:
                     continue
                 wanted = 2 if spec["kind"] == "market" else self._slots_wanted()
                 for hour in self.rng.sample(spec["hours"], wanted):
                     turn += 1
-                    observer = self.observers[turn % len(self.observers)]
-                    if offset > 0 and self.rng.random() < 0.1:
-                        observer = None
-                    slots.append(self._slot(site, self.local(day, hour), observer))
+                    slot = self._slot(site, self.local(day, hour), None)
+                    if not (offset > 0 and self.rng.random() < 0.1):
+                        slot.fieldworker = self._free_observer(turn, slot, busy)
+                    slots.append(slot)
         mine_today = [
             s for s in slots if s.fieldworker is self.observers[0] and s.starts_at.date() == today
         ]
@@ -139,6 +140,24 @@ class FieldworkGenerator:
             slots.append(self._slot(site, self.local(today, 14), self.observers[0]))
         db.session.add_all(slots)
         return slots
+
+    def _free_observer(self, turn: int, slot: Slot, busy: dict) -> User | None:
+        """The next observer in turn who is not observing elsewhere then (or nobody).
+
+        Half an hour between two slots of one observer: sessions start a little late and run
+        their full length, and the observer has to get to the next site.
+        """
+        gap = timedelta(minutes=30)
+        for step in range(len(self.observers)):
+            observer = self.observers[(turn + step) % len(self.observers)]
+            theirs = busy.setdefault(id(observer), [])
+            if all(
+                slot.ends_at + gap <= s.starts_at or s.ends_at + gap <= slot.starts_at
+                for s in theirs
+            ):
+                theirs.append(slot)
+                return observer
+        return None
 
     def _slots_wanted(self) -> int:
         """How many slots a site gets on an open day: mostly one, sometimes two or none."""
