@@ -29,7 +29,7 @@ Decisions:
 Plain functions: no request objects; the caller commits.
 """
 
-from datetime import datetime
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -48,8 +48,7 @@ from ..models import (
 )
 from ..sync import store
 from ..sync.context import BatchContext
-from ..sync.fields import iso
-from ..sync.parse import KINDS, RecordInvalid, parse
+from ..sync.parse import KINDS, Parsed, RecordInvalid, parse
 
 # What a lead or coordinator may change, per kind (sync field names).
 EDITABLE = {
@@ -108,23 +107,103 @@ class _CorrectionContext(BatchContext):
         return None
 
 
+@dataclass
+class _Plan:
+    """A checked correction, ready to write."""
+
+    stored: store.Stored
+    parsed: Parsed
+    owner: User
+    diff: dict
+    reason: str
+
+
 def correct(
     study: Study, kind: str, uuid: str, changes: dict, reason: str, actor: User
 ) -> Correction:
     """Correct a record of the study; raise CorrectionRefused (or RecordNotFound) if not."""
+    plan = _plan(study, kind, uuid, changes, reason)
+    if not store.rewrite(plan.parsed, plan.stored, plan.owner):
+        raise CorrectionRefused(
+            {"record": [_("Someone changed this record meanwhile. Reload it and try again.")]}
+        )
+    session_id = plan.stored.id if kind == "session" else plan.parsed.session.id
+    correction = Correction(
+        study_id=study.id,
+        session_id=session_id,
+        record_kind=kind,
+        record_uuid=uuid,
+        revision=plan.parsed.revision,
+        actor_id=actor.id,
+        reason=plan.reason,
+        changes=plan.diff,
+    )
+    db.session.add(correction)
+    changed = {**plan.diff, "reason": plan.reason}
+    audit.record("correct", kind, uuid, changed, actor=actor, study_id=study.id)
+    db.session.flush()
+    # The rows were written with UPDATE statements: loaded objects must read them again.
+    db.session.expire_all()
+    return correction
+
+
+def problems(study: Study, kind: str, uuid: str, changes: dict, reason: str) -> dict:
+    """What `correct` would refuse, without changing anything ({}: nothing)."""
+    try:
+        _plan(study, kind, uuid, changes, reason)
+    except CorrectionRefused as refused:
+        return refused.errors
+    return {}
+
+
+def _plan(study: Study, kind: str, uuid: str, changes: dict, reason) -> _Plan:
+    """Check a correction; every problem found is named at once."""
     if kind not in KINDS:
         raise RecordNotFound(kind)
     stored = store.load(kind, study, uuid)
     if stored is None:
         raise RecordNotFound(uuid)
+    reason = reason.strip() if isinstance(reason, str) else ""
     errors: dict[str, list[str]] = {}
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         errors["reason"] = [_("Give the reason for this correction.")]
-    else:
-        found = text.problems(reason, REASON_RULE)
-        if found:
-            errors["reason"] = found
+    elif found := text.problems(reason, REASON_RULE):
+        errors["reason"] = found
+    refusals = _refusals(study, kind, stored, changes)
+    if refusals:
+        raise CorrectionRefused({**errors, **refusals})
+    owner = db.session.get(User, stored.owner_id)
+    parsed = None
+    try:
+        parsed = _checked(study, kind, uuid, stored, changes, owner)
+    except CorrectionRefused as refused:
+        _merge(errors, refused.errors)
+    diff = (
+        {}
+        if parsed is None
+        else _diff(kind, store.jsonable(stored.content), store.jsonable(parsed.content))
+    )
+    if parsed is not None and not diff:
+        _merge(
+            errors,
+            {"record": [_("Nothing differs from the stored record, so nothing was changed.")]},
+        )
+    elif parsed is not None and kind == "session":
+        _merge(errors, _session_times(stored, parsed))
+    if errors:
+        raise CorrectionRefused(errors)
+    return _Plan(stored, parsed, owner, diff, reason)
+
+
+def _merge(errors: dict, more: dict) -> None:
+    """Add messages per field."""
+    for name, messages in more.items():
+        errors.setdefault(name, []).extend(messages)
+
+
+def _refusals(study: Study, kind: str, stored, changes: dict) -> dict:
+    """What forbids the correction whatever its values: archived, withdrawn, fixed fields."""
+    errors: dict[str, list[str]] = {}
     if study.archived_at is not None:
         errors.setdefault("record", []).append(archived_message(study))
     if stored.content["retracted"]:
@@ -133,55 +212,18 @@ def correct(
         )
     for name in changes:
         if name == "site" and kind == "session":
-            errors.setdefault(name, []).append(
+            errors[name] = [
                 _("A session's site cannot be changed: its zones and records belong to it.")
-            )
+            ]
         elif name not in EDITABLE[kind]:
-            errors.setdefault(name, []).append(_("This field cannot be corrected."))
-    if errors:
-        raise CorrectionRefused(errors)
-    owner = db.session.get(User, stored.owner_id)
-    parsed = _checked(study, kind, uuid, stored, changes, owner)
-    old, new = store.jsonable(stored.content), store.jsonable(parsed.content)
-    diff = _diff(kind, old, new)
-    if not diff:
-        raise CorrectionRefused(
-            {"record": [_("Nothing differs from the stored record, so nothing was changed.")]}
-        )
-    if kind == "session":
-        _check_session_times(stored, parsed)
-    if not store.rewrite(parsed, stored, owner):
-        raise CorrectionRefused(
-            {"record": [_("Someone changed this record meanwhile. Reload it and try again.")]}
-        )
-    session_id = stored.id if kind == "session" else parsed.session.id
-    correction = Correction(
-        study_id=study.id,
-        session_id=session_id,
-        record_kind=kind,
-        record_uuid=uuid,
-        revision=parsed.revision,
-        actor_id=actor.id,
-        reason=reason,
-        changes=diff,
-    )
-    db.session.add(correction)
-    audit.record("correct", kind, uuid, {**diff, "reason": reason}, actor=actor, study_id=study.id)
-    db.session.flush()
-    # The rows were written with UPDATE statements: loaded objects must read them again.
-    db.session.expire_all()
-    return correction
+            errors[name] = [_("This field cannot be corrected.")]
+    return errors
 
 
-def _checked(study: Study, kind: str, uuid: str, stored, changes: dict, owner: User):
+def _checked(study: Study, kind: str, uuid: str, stored, changes: dict, owner: User) -> Parsed:
     """The stored record with the changes applied, checked as the sync path checks it."""
     raw = store.jsonable(stored.content)
-    raw.update(
-        {
-            name: iso(value) if isinstance(value, datetime) else value
-            for name, value in changes.items()
-        }
-    )
+    raw.update(store.jsonable(changes))
     raw.update(uuid=uuid, kind=kind, revision=stored.revision + 1, study=study.slug)
     errors: dict[str, list[str]] = {}
     if kind == "session":
@@ -195,8 +237,7 @@ def _checked(study: Study, kind: str, uuid: str, stored, changes: dict, owner: U
     try:
         parsed = parse(raw, _CorrectionContext(owner, study))
     except RecordInvalid as error:
-        for name, messages in error.errors.items():
-            errors.setdefault(name, []).extend(messages)
+        _merge(errors, error.errors)
         raise CorrectionRefused(errors) from None
     if errors:
         raise CorrectionRefused(errors)
@@ -226,12 +267,12 @@ def _count_diff(old: dict, new: dict) -> dict:
     return diff
 
 
-def _check_session_times(stored, parsed) -> None:
+def _session_times(stored, parsed) -> dict:
     """New session times must not leave outside the records that lay within the old ones."""
     old_start, old_end = stored.content["started_at"], stored.content["ended_at"]
     new_start, new_end = parsed.content["started_at"], parsed.content["ended_at"]
     if (old_start, old_end) == (new_start, new_end):
-        return
+        return {}
     left_out = 0
     for model, at in CHILD_TIMES:
         inside_old = at >= old_start if old_end is None else at.between(old_start, old_end)
@@ -246,18 +287,14 @@ def _check_session_times(stored, parsed) -> None:
                 outside_new,
             )
         )
-    if left_out:
-        raise CorrectionRefused(
-            {
-                "started_at": [
-                    _(
-                        "These times would leave %(n)d of the session's records outside it. "
-                        "Correct those records first, or widen the times.",
-                        n=left_out,
-                    )
-                ]
-            }
-        )
+    if not left_out:
+        return {}
+    message = _(
+        "These times would leave %(n)d of the session's records outside it. Correct those "
+        "records first, or widen the times.",
+        n=left_out,
+    )
+    return {"started_at": [message]}
 
 
 def record_of(study: Study, session_id: int, kind: str, uuid: str):
@@ -294,14 +331,3 @@ def corrected_records(session: Session) -> dict[tuple[str, str], int]:
         .group_by(Correction.record_kind, Correction.record_uuid)
     )
     return {(kind, uuid): n for kind, uuid, n in rows}
-
-
-__all__ = [
-    "EDITABLE",
-    "CorrectionRefused",
-    "RecordNotFound",
-    "correct",
-    "corrected_records",
-    "history",
-    "record_of",
-]
