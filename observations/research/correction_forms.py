@@ -35,6 +35,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 # The slots offered for a session: those at its site starting within this much of it.
 SLOT_WINDOW = timedelta(hours=12)
 NO_CHOICE = ""
+TIME_FIELDS = {"scan": "observed_at", "encounter": "occurred_at", "note": "written_at"}
 
 
 class MomentField(StringField):
@@ -306,9 +307,7 @@ def _time_labels(kind: str, ended: bool) -> dict[str, object]:
     """The time fields of a kind and their labels."""
     if kind == "session":
         return {"started_at": _l("Start"), **({"ended_at": _l("End")} if ended else {})}
-    return {
-        {"scan": "observed_at", "encounter": "occurred_at", "note": "written_at"}[kind]: _l("Time")
-    }
+    return {TIME_FIELDS[kind]: _l("Time")}
 
 
 def correction_form(kind: str, content: dict, choices: Choices) -> CorrectionForm:
