@@ -72,6 +72,7 @@ ACTIONS = {
     "cancel": _l("cancelled"),
     "renew": _l("renewed"),
     "reply": _l("replied"),
+    "correct": _l("corrected"),
 }
 
 
@@ -197,14 +198,15 @@ def shorten(value: str) -> str:
     return value if len(value) <= SHORT else value[: SHORT - 1] + "…"
 
 
-def changes(event: AuditEvent) -> list[tuple[str, str, str]]:
-    """(field, old, new) of an event, as text; a change not in [old, new] form as its value."""
+def changes(event: AuditEvent) -> list[tuple[str, str | None, str]]:
+    """(field, old, new) of an event, as text; a value not in [old, new] form (a correction's
+    reason, say) has old None and is shown as itself."""
     found = []
     for name, change in sorted((event.changes or {}).items()):
         if isinstance(change, list) and len(change) == 2:
             found.append((name, value_text(change[0]), value_text(change[1])))
         else:
-            found.append((name, "", value_text(change)))
+            found.append((name, None, value_text(change)))
     return found
 
 

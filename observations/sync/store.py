@@ -25,6 +25,7 @@ from ..models import (
     ScanCount,
     Session,
     SessionWeather,
+    Study,
     User,
     session_zones,
     utcnow,
@@ -112,9 +113,32 @@ def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
         return "invalid", {
             "revision": [_("The session has ended: its records can no longer be corrected.")]
         }
+    if not rewrite(parsed, stored, ctx.owner):
+        return None
+    audit.record(
+        "update",
+        parsed.kind,
+        parsed.uuid,
+        audit.diff(jsonable(stored.content), jsonable(parsed.content)),
+        actor=actor,
+        study_id=parsed.study.id,
+    )
+    if parsed.kind == "session":
+        _remember_session(ctx, parsed, stored.id)
+    return "updated", None
+
+
+def rewrite(parsed: Parsed, stored: Stored, owner: User) -> bool:
+    """Write a checked new version over the stored record, its child rows included.
+
+    The row changes only if its revision is still the one read (UPDATE … WHERE revision =
+    old); False means someone changed it meanwhile. `updated_at` becomes now. The sync
+    path (a fieldworker's correction) and a lead's correction (review/corrections.py) both
+    write this way.
+    """
     table = MODELS[parsed.kind].__table__
     changes = {
-        name: value for name, value in _row(parsed, ctx.owner).items() if name not in FIXED_COLUMNS
+        name: value for name, value in _row(parsed, owner).items() if name not in FIXED_COLUMNS
     }
     changes["updated_at"] = utcnow()
     updated = db.session.execute(
@@ -123,19 +147,9 @@ def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
         .values(**changes)
     ).rowcount
     if not updated:
-        return None
+        return False
     _write_children(parsed.kind, stored.id, parsed.content, replace=True)
-    audit.record(
-        "update",
-        parsed.kind,
-        parsed.uuid,
-        audit.diff(_jsonable(stored.content), _jsonable(parsed.content)),
-        actor=actor,
-        study_id=parsed.study.id,
-    )
-    if parsed.kind == "session":
-        _remember_session(ctx, parsed, stored.id)
-    return "updated", None
+    return True
 
 
 def _row(parsed: Parsed, owner: User) -> dict:
@@ -232,16 +246,21 @@ def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> Non
 
 def _load(parsed: Parsed) -> Stored | None:
     """Read the stored record with this UUID in canonical form (None: there is none)."""
-    model = MODELS[parsed.kind]
+    return load(parsed.kind, parsed.study, parsed.uuid)
+
+
+def load(kind: str, study: Study, uuid: str) -> Stored | None:
+    """Read a stored record of the study in canonical form (None: there is none)."""
+    model = MODELS[kind]
     table = model.__table__
-    if parsed.kind == "session":
+    if kind == "session":
         row = db.session.execute(
-            sa.select(table).where(table.c.study_id == parsed.study.id, table.c.uuid == parsed.uuid)
+            sa.select(table).where(table.c.study_id == study.id, table.c.uuid == uuid)
         ).one_or_none()
         if row is None:
             return None
         content = {
-            "study": parsed.study.slug,
+            "study": study.slug,
             "site": row.site_id,
             "slot": row.slot_id,
             "zones": _codes(session_zones, "session_id", row.id, "zone_id"),
@@ -257,15 +276,15 @@ def _load(parsed: Parsed) -> Stored | None:
                 sessions.c.fieldworker_id.label("owner_id"),
             )
             .join(sessions, sessions.c.id == table.c.session_id)
-            .where(table.c.study_id == parsed.study.id, table.c.uuid == parsed.uuid)
+            .where(table.c.study_id == study.id, table.c.uuid == uuid)
         ).one_or_none()
         if row is None:
             return None
         content = {"session": row.session_uuid, "zone": row.zone_id}
-        content.update(_child_content(parsed.kind, row.id))
+        content.update(_child_content(kind, row.id))
         owner_id = row.owner_id
     content.update({name: getattr(row, name) for name in COMMON if name != "revision"})
-    content.update({name: getattr(row, name) for name in OWN_COLUMNS[parsed.kind]})
+    content.update({name: getattr(row, name) for name in OWN_COLUMNS[kind]})
     return Stored(row.id, row.revision, owner_id, content)
 
 
@@ -294,6 +313,6 @@ def _codes(table: sa.Table, column: str, owner_id: int, value: str = "code") -> 
     return sorted(db.session.scalars(sa.select(table.c[value]).where(table.c[column] == owner_id)))
 
 
-def _jsonable(content: dict) -> dict:
+def jsonable(content: dict) -> dict:
     """Content with times as ISO text, fit for the audit trail's JSON."""
     return {k: iso(v) if isinstance(v, datetime) else v for k, v in content.items()}

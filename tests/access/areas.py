@@ -3,7 +3,7 @@ rows_<area>.py, objects_<area>.py and hostile_<area>.py (fewer hands in one file
 
 import importlib
 
-AREAS = ("accounts", "sites", "team", "schedule", "codebook", "review")
+AREAS = ("accounts", "sites", "team", "schedule", "codebook", "review", "corrections")
 
 
 def modules(kind: str) -> list:
