@@ -70,6 +70,7 @@ ACTIONS = {
     "reassign": _l("reassigned"),
     "cancel": _l("cancelled"),
     "renew": _l("renewed"),
+    "auto_close": _l("closed automatically"),
 }
 
 

@@ -29,6 +29,7 @@ from ..models import (
     session_zones,
     utcnow,
 )
+from . import late
 from .context import BatchContext, SessionInfo
 from .fields import iso
 from .parse import Parsed
@@ -55,6 +56,12 @@ class Stored:
     revision: int
     owner_id: int
     content: dict
+    # A session's: set while its end is the one the server gave it (late.py).
+    auto_closed_at: datetime | None = None
+
+    def as_sent(self) -> dict:
+        """The content as the phone made it (without an end the server gave)."""
+        return late.phone_view(self.content, self.auto_closed_at)
 
 
 def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, dict | None]:
@@ -67,6 +74,8 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
         _write_children(parsed.kind, new_id, parsed.content)
         if parsed.kind == "session":
             _remember_session(ctx, parsed, new_id)
+        else:
+            _late_record(parsed)
         return "created", None
     for _attempt in range(3):
         outcome = _existing(parsed, ctx, actor)
@@ -87,7 +96,7 @@ def _refused(parsed: Parsed, ctx: BatchContext) -> tuple[str, dict | None]:
         and stored.owner_id == ctx.owner.id
         and (
             parsed.revision < stored.revision
-            or (parsed.revision == stored.revision and stored.content == parsed.content)
+            or (parsed.revision == stored.revision and stored.as_sent() == parsed.content)
         )
     ):
         return "duplicate", None
@@ -104,11 +113,20 @@ def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
     if parsed.revision < stored.revision:
         return "duplicate", None  # an older version of what the server already has
     if parsed.revision == stored.revision:
-        return ("duplicate" if stored.content == parsed.content else "conflict"), None
+        if stored.as_sent() != parsed.content:
+            return "conflict", None
+        if stored.auto_closed_at is not None:
+            parsed.notice = late.session_notice(
+                stored.auto_closed_at, stored.content["ended_at"], own_end=False
+            )
+        return "duplicate", None
     if parsed.kind != "session" and stored.content["session"] != parsed.content["session"]:
         return "invalid", {"session": [_("A record cannot move to another session.")]}
-    session = ctx.session(parsed.content.get("session", parsed.uuid), parsed.study.slug)
-    if session is not None and session.ended_at is not None:
+    # A session's own row says whether it ended; a record's session was looked up by parse.
+    of = stored if parsed.kind == "session" else parsed.session
+    closed_by_server = of.auto_closed_at
+    ended = stored.content["ended_at"] if parsed.kind == "session" else parsed.session.ended_at
+    if ended is not None and closed_by_server is None:
         return "invalid", {
             "revision": [_("The session has ended: its records can no longer be corrected.")]
         }
@@ -117,25 +135,44 @@ def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
         name: value for name, value in _row(parsed, ctx.owner).items() if name not in FIXED_COLUMNS
     }
     changes["updated_at"] = utcnow()
-    updated = db.session.execute(
-        sa.update(table)
-        .where(table.c.id == stored.id, table.c.revision == stored.revision)
-        .values(**changes)
-    ).rowcount
+    query = sa.update(table).where(table.c.id == stored.id, table.c.revision == stored.revision)
+    after = parsed.content
+    if parsed.kind == "session":
+        # The server may have closed it meanwhile without a new revision: then look again.
+        query = query.where(late.same_end(stored.content["ended_at"]))
+        changes.update(late.session_columns(parsed.content, stored.content, closed_by_server))
+        after = late.applied_session(stored.content, parsed.content, closed_by_server)
+    updated = db.session.execute(query.values(**changes)).rowcount
     if not updated:
         return None
     _write_children(parsed.kind, stored.id, parsed.content, replace=True)
-    audit.record(
-        "update",
-        parsed.kind,
-        parsed.uuid,
-        audit.diff(_jsonable(stored.content), _jsonable(parsed.content)),
-        actor=actor,
-        study_id=parsed.study.id,
-    )
+    changed = audit.diff(_jsonable(stored.content), _jsonable(after))
+    if parsed.kind == "session" and closed_by_server and "auto_closed_at" in changes:
+        changed["auto_closed_at"] = [iso(closed_by_server), None]
+    audit.record("update", parsed.kind, parsed.uuid, changed, actor=actor, study_id=parsed.study.id)
     if parsed.kind == "session":
-        _remember_session(ctx, parsed, stored.id)
+        _remember_session(
+            ctx,
+            parsed,
+            stored.id,
+            after["ended_at"],
+            changes.get("auto_closed_at", closed_by_server),
+        )
+        if closed_by_server is not None:
+            parsed.notice = late.session_notice(
+                closed_by_server, after["ended_at"], own_end=parsed.content["ended_at"] is not None
+            )
+    else:
+        _late_record(parsed)
     return "updated", None
+
+
+def _late_record(parsed: Parsed) -> None:
+    """A scan, encounter or note stored in a session the server closed: move its end."""
+    at = parsed.content[TIME_FIELD[parsed.kind]]
+    parsed.notice = late.after_record(
+        db.session, parsed.session, at, live=not parsed.content["retracted"]
+    )
 
 
 def _row(parsed: Parsed, owner: User) -> dict:
@@ -214,7 +251,13 @@ def _write_children(kind: str, owner_id: int, content: dict, replace: bool = Fal
             db.session.execute(sa.insert(table), [{column: owner_id, **make(i)} for i in items])
 
 
-def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> None:
+def _remember_session(
+    ctx: BatchContext,
+    parsed: Parsed,
+    session_id: int,
+    ended_at: datetime | None = None,
+    auto_closed_at: datetime | None = None,
+) -> None:
     """Let later records of the batch find the session as it now stands."""
     content = parsed.content
     ctx.sessions[parsed.uuid] = SessionInfo(
@@ -224,9 +267,10 @@ def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> Non
         site_id=content["site"],
         fieldworker_id=ctx.owner.id,
         started_at=content["started_at"],
-        ended_at=content["ended_at"],
+        ended_at=ended_at or content["ended_at"],
         revision=parsed.revision,
         zones=content["zones"],
+        auto_closed_at=auto_closed_at,
     )
 
 
@@ -248,6 +292,7 @@ def _load(parsed: Parsed) -> Stored | None:
             "weather": _codes(SessionWeather.__table__, "session_id", row.id),
         }
         owner_id = row.fieldworker_id
+        auto_closed_at = row.auto_closed_at
     else:
         sessions = Session.__table__
         row = db.session.execute(
@@ -261,12 +306,13 @@ def _load(parsed: Parsed) -> Stored | None:
         ).one_or_none()
         if row is None:
             return None
+        auto_closed_at = None
         content = {"session": row.session_uuid, "zone": row.zone_id}
         content.update(_child_content(parsed.kind, row.id))
         owner_id = row.owner_id
     content.update({name: getattr(row, name) for name in COMMON if name != "revision"})
     content.update({name: getattr(row, name) for name in OWN_COLUMNS[parsed.kind]})
-    return Stored(row.id, row.revision, owner_id, content)
+    return Stored(row.id, row.revision, owner_id, content, auto_closed_at)
 
 
 def _child_content(kind: str, record_id: int) -> dict:
