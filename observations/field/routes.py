@@ -12,6 +12,7 @@ from ..capture import capture_data, open_sessions
 from ..extensions import db
 from ..forms import Form
 from ..models import Encounter, FieldNote
+from ..review.forgotten import recently_closed
 from ..schedule import calendar as ical
 from ..text import rule_of
 from . import bp
@@ -48,6 +49,7 @@ def index():
         slots=schedule.days_ahead(g.study, 14, fieldworker=current_user),
         sessions=indicators.recent_sessions(g.study, limit=10, fieldworker=current_user),
         open_sessions=open_sessions(g.study, current_user),
+        closed_sessions=recently_closed(current_user, study=g.study),
     )
 
 
