@@ -426,7 +426,10 @@ def document() -> dict:
                     "open), duplicate (identical, or older than stored), conflict "
                     "(same revision, other content; the stored one is kept) or "
                     "invalid (with messages per field). One bad record never "
-                    "rejects the rest.",
+                    "rejects the rest. A result may carry a notice, e.g. for a record "
+                    "stored into a session the server closed automatically; the reply "
+                    "lists such sessions of yours in closed_sessions (an empty batch "
+                    "asks for just that).",
                     "operationId": "sync",
                     "security": secured,
                     "requestBody": {"required": True, **_json("SyncRequest")},
