@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import compression, config, database, errors, i18n, security, urls
+from . import compression, config, database, errors, i18n, periodic, security, urls
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     urls.init_app(app)
     _register_blueprints(app)
+    periodic.init_app(app)
 
     from . import cli
 

@@ -73,6 +73,7 @@ ACTIONS = {
     "renew": _l("renewed"),
     "reply": _l("replied"),
     "correct": _l("corrected"),
+    "auto_close": _l("closed automatically"),
 }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from . import codebook, scan_rules, schedule
 from .extensions import db
 from .models import Membership, Session, Site, Study, User
+from .review.forgotten import closed_entry, recently_closed
 from .sync.fields import iso
 
 
@@ -80,4 +81,6 @@ def capture_data(study: Study, user: User) -> dict:
             {"uuid": s.uuid, "site": s.site_id, "started_at": iso(s.started_at)}
             for s in open_sessions(study, user)
         ],
+        # Sessions the server ended because they were not ended (review/forgotten.py).
+        "closed_sessions": [closed_entry(s) for s in recently_closed(user, study=study)],
     }

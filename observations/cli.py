@@ -113,7 +113,7 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
-    from . import cli_accounts, cli_calendar, cli_codebook, cli_data, cli_schedule
+    from . import cli_accounts, cli_calendar, cli_codebook, cli_data, cli_forgotten, cli_schedule
 
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
@@ -122,3 +122,4 @@ def init_app(app: Flask) -> None:
     cli_accounts.init_app(app)
     cli_calendar.init_app(app)
     cli_codebook.init_app(app)
+    cli_forgotten.init_app(app)

@@ -51,6 +51,9 @@ def defaults(instance_path: str) -> dict:
         "EXPORT_KEEP_DAYS": 30,
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Close sessions their fieldworkers forgot to end, in the web process (periodic.py);
+        # TERLOOPS_CLOSE_FORGOTTEN=false leaves it to cron and `flask close-forgotten`.
+        "CLOSE_FORGOTTEN": True,
     }
 
 

@@ -128,6 +128,42 @@ def _examples() -> dict[str, dict]:
     return {"session": session, "scan": scan, "encounter": encounter, "note": note}
 
 
+CLOSED_EXAMPLE = {
+    "uuid": "2a4c6e8f-1b3d-4f5a-9c7e-0d2f4a6c8e10",
+    "study": "demo",
+    "site": 1,
+    "site_name": "Nieuwe Bibliotheek Almere",
+    "started_at": "2026-05-01T12:00:00+00:00",
+    "ended_at": "2026-05-01T13:41:00+00:00",
+    "closed_automatically": True,
+    "auto_closed_at": "2026-05-01T17:10:00+00:00",
+}
+
+
+def _closed_session() -> dict:
+    """A session the server closed because its fieldworker did not end it."""
+    time = {"type": "string", "format": "date-time"}
+    return {
+        "type": "object",
+        "description": "A session of yours that was still open hours after its planned end "
+        "(or its longest unplanned length): the server ended it at its last record's time. "
+        "Records of it sent later are still stored (for review) and move the end; your own "
+        "end of it, sent as a correction, becomes its end once.",
+        "required": ["uuid", "study", "ended_at", "closed_automatically", "auto_closed_at"],
+        "properties": {
+            "uuid": {"type": "string", "format": "uuid"},
+            "study": {"type": "string"},
+            "site": ID,
+            "site_name": {"type": "string"},
+            "started_at": time,
+            "ended_at": {**time, "description": "The end the server gave it."},
+            "closed_automatically": {"type": "boolean", "enum": [True]},
+            "auto_closed_at": {**time, "description": "When the server closed it."},
+        },
+        "example": CLOSED_EXAMPLE,
+    }
+
+
 def _schemas() -> dict:
     """Components: the record kinds, the sync request and response, errors."""
     examples = _examples()
@@ -254,14 +290,32 @@ def _schemas() -> dict:
                     "description": "{field: [messages]}",
                     "additionalProperties": {"type": "array", "items": {"type": "string"}},
                 },
+                "notice": {
+                    "type": "string",
+                    "description": "What the user should know besides the status, in their "
+                    "language: e.g. that the record's session was closed automatically by "
+                    "the server and the record is stored for review.",
+                },
             },
         },
+        "ClosedSession": _closed_session(),
         "SyncResponse": {
             "type": "object",
-            "required": ["results", "server_time"],
+            "required": ["results", "server_time", "closed_sessions"],
             "properties": {
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/SyncResult"}},
                 "server_time": {"type": "string", "format": "date-time"},
+                "closed_sessions": {
+                    "type": "array",
+                    "description": "Your sessions the server closed automatically in the last "
+                    "days because they were not ended (see ClosedSession).",
+                    "items": {"$ref": "#/components/schemas/ClosedSession"},
+                },
+            },
+            "example": {
+                "results": [{"uuid": SESSION_UUID, "status": "created"}],
+                "server_time": "2026-05-02T09:00:00+00:00",
+                "closed_sessions": [CLOSED_EXAMPLE],
             },
         },
         "Error": {
@@ -303,6 +357,10 @@ def _schemas() -> dict:
                 "sites": {"type": "array", "items": {"type": "object"}},
                 "slots": {"type": "array", "items": {"type": "object"}},
                 "open_sessions": {"type": "array", "items": {"type": "object"}},
+                "closed_sessions": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ClosedSession"},
+                },
             },
         },
         "SessionRecords": {
@@ -368,7 +426,10 @@ def document() -> dict:
                     "open), duplicate (identical, or older than stored), conflict "
                     "(same revision, other content; the stored one is kept) or "
                     "invalid (with messages per field). One bad record never "
-                    "rejects the rest.",
+                    "rejects the rest. A result may carry a notice, e.g. for a record "
+                    "stored into a session the server closed automatically; the reply "
+                    "lists such sessions of yours in closed_sessions (an empty batch "
+                    "asks for just that).",
                     "operationId": "sync",
                     "security": secured,
                     "requestBody": {"required": True, **_json("SyncRequest")},

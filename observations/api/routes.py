@@ -12,6 +12,7 @@ from ..body_limit import body_limit, read_body
 from ..capture import capture_data
 from ..extensions import db
 from ..models import Session, Study, utcnow
+from ..review.forgotten import closed_entry, recently_closed
 from ..sync import MAX_BATCH, sync_records
 from ..sync.fields import FieldError, a_uuid, iso
 from ..sync.records import load_session, session_records
@@ -67,7 +68,12 @@ def sync():
         response = _error(503, _("Busy"), _("The database is busy. Try again shortly."))
         response.headers["Retry-After"] = "5"
         return response
-    return jsonify(results=results, server_time=iso(utcnow()))
+    user = api_user()
+    return jsonify(
+        results=results,
+        server_time=iso(utcnow()),
+        closed_sessions=[closed_entry(s) for s in recently_closed(user)],
+    )
 
 
 def _member_study(slug: str) -> Study:

@@ -12,6 +12,7 @@ from ..capture import capture_data, open_sessions
 from ..extensions import db
 from ..forms import Form
 from ..models import Encounter, FieldNote
+from ..review.forgotten import recently_closed
 from ..schedule import calendar as ical
 from ..text import rule_of
 from . import bp
@@ -55,6 +56,7 @@ def home(status: int = 200, reply_forms: dict | None = None):
         slots=schedule.days_ahead(g.study, 14, fieldworker=current_user),
         sessions=with_outcomes(recent, current_user, reply_forms),
         open_sessions=open_sessions(g.study, current_user),
+        closed_sessions=recently_closed(current_user, study=g.study),
     ), status
 
 

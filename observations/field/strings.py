@@ -40,6 +40,14 @@ def client_strings() -> dict[str, str]:
         "notes": _("%(n)s notes"),
         "notes_one": _("%(n)s note"),
         "ended": _("This session has ended. It can no longer be changed."),
+        "closed_by_server": _(
+            "Your session at %(site)s was closed automatically at %(time)s because it was "
+            "not ended."
+        ),
+        "closed_here": _(
+            "This session was closed automatically at %(time)s because it was not ended. "
+            "What you recorded is kept; it can no longer be changed."
+        ),
         "unknown_session": _(
             "This session is not on this phone. Connect to the internet to load it."
         ),

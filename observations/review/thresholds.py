@@ -20,6 +20,9 @@ class Thresholds:
     max_unplanned_hours: float = 6.0
     # How often the web process looks for forgotten sessions.
     close_check_minutes: float = 10.0
+    # The phone is told about (and its home page shows) sessions the server closed this many
+    # days ago or less.
+    closed_notice_days: float = 14.0
     # A session shorter than this, or longer than that, is flagged.
     short_session_minutes: float = 10.0
     long_session_hours: float = 4.0

@@ -43,6 +43,8 @@ def _one(record, ctx: BatchContext, actor: User) -> tuple[dict, bool]:
     result = {"uuid": parsed.uuid, "status": status}
     if errors:
         result["errors"] = errors
+    if parsed.notice:
+        result["notice"] = parsed.notice
     return result, False
 
 

@@ -24,6 +24,8 @@ class SessionInfo:
     ended_at: datetime | None
     revision: int
     zones: list[int] = field(default_factory=list)
+    # Set while the session's end is the one the server gave it (sync/late.py).
+    auto_closed_at: datetime | None = None
 
 
 class ValidCodes(set):
@@ -200,6 +202,7 @@ class BatchContext:
             ended_at=session.ended_at,
             revision=session.revision,
             zones=sorted(zones),
+            auto_closed_at=session.auto_closed_at,
         )
         self.sessions[session.uuid] = info
         return info

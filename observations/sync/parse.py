@@ -54,6 +54,8 @@ class Parsed:
     # Why the study takes nothing new from the owner now (archived, membership ended): the
     # record is refused unless it is a copy of one already stored (store.py).
     refusal: str | None = None
+    # What the phone should know besides the status (a session the server closed, late.py).
+    notice: str | None = None
 
 
 class Reader:
@@ -231,8 +233,11 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
 
 
 def _within(at: datetime, session: SessionInfo) -> bool:
-    """Whether a moment lies within the session (an open session has no end yet)."""
-    return session.started_at <= at and (session.ended_at is None or at <= session.ended_at)
+    """Whether a moment lies within the session (an open session has no end yet, and the
+    end the server gave a forgotten one moves to its late records: sync/late.py)."""
+    if at < session.started_at:
+        return False
+    return session.ended_at is None or session.auto_closed_at is not None or at <= session.ended_at
 
 
 def _outside_message(session: SessionInfo) -> str:

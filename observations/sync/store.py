@@ -30,6 +30,7 @@ from ..models import (
     session_zones,
     utcnow,
 )
+from . import late
 from .context import BatchContext, SessionInfo
 from .fields import iso
 from .parse import Parsed
@@ -56,6 +57,12 @@ class Stored:
     revision: int
     owner_id: int
     content: dict
+    # A session's: set while its end is the one the server gave it (late.py).
+    auto_closed_at: datetime | None = None
+
+    def as_sent(self) -> dict:
+        """The content as the phone made it (without an end the server gave)."""
+        return late.phone_view(self.content, self.auto_closed_at)
 
 
 def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, dict | None]:
@@ -68,6 +75,8 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
         _write_children(parsed.kind, new_id, parsed.content)
         if parsed.kind == "session":
             _remember_session(ctx, parsed, new_id)
+        else:
+            _late_record(parsed)
         return "created", None
     for _attempt in range(3):
         outcome = _existing(parsed, ctx, actor)
@@ -88,7 +97,7 @@ def _refused(parsed: Parsed, ctx: BatchContext) -> tuple[str, dict | None]:
         and stored.owner_id == ctx.owner.id
         and (
             parsed.revision < stored.revision
-            or (parsed.revision == stored.revision and stored.content == parsed.content)
+            or (parsed.revision == stored.revision and stored.as_sent() == parsed.content)
         )
     ):
         return "duplicate", None
@@ -105,51 +114,84 @@ def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
     if parsed.revision < stored.revision:
         return "duplicate", None  # an older version of what the server already has
     if parsed.revision == stored.revision:
-        return ("duplicate" if stored.content == parsed.content else "conflict"), None
+        if stored.as_sent() != parsed.content:
+            return "conflict", None
+        if stored.auto_closed_at is not None:
+            parsed.notice = late.session_notice(
+                stored.auto_closed_at, stored.content["ended_at"], own_end=False
+            )
+        return "duplicate", None
     if parsed.kind != "session" and stored.content["session"] != parsed.content["session"]:
         return "invalid", {"session": [_("A record cannot move to another session.")]}
-    session = ctx.session(parsed.content.get("session", parsed.uuid), parsed.study.slug)
-    if session is not None and session.ended_at is not None:
+    # A session's own row says whether it ended; a record's session was looked up by parse.
+    of = stored if parsed.kind == "session" else parsed.session
+    closed_by_server = of.auto_closed_at
+    ended = stored.content["ended_at"] if parsed.kind == "session" else parsed.session.ended_at
+    if ended is not None and closed_by_server is None:
         return "invalid", {
             "revision": [_("The session has ended: its records can no longer be corrected.")]
         }
-    if not rewrite(parsed, stored, ctx.owner):
-        return None
-    audit.record(
-        "update",
-        parsed.kind,
-        parsed.uuid,
-        audit.diff(jsonable(stored.content), jsonable(parsed.content)),
-        actor=actor,
-        study_id=parsed.study.id,
-    )
+    where, extra, after = (), {}, parsed.content
     if parsed.kind == "session":
-        _remember_session(ctx, parsed, stored.id)
+        # The server may have closed it meanwhile without a new revision: then look again.
+        where = (late.same_end(stored.content["ended_at"]),)
+        extra = late.session_columns(parsed.content, stored.content, closed_by_server)
+        after = late.applied_session(stored.content, parsed.content, closed_by_server)
+    if not rewrite(parsed, stored, ctx.owner, where, extra):
+        return None
+    changed = audit.diff(jsonable(stored.content), jsonable(after))
+    if parsed.kind == "session" and closed_by_server and "auto_closed_at" in extra:
+        changed["auto_closed_at"] = [iso(closed_by_server), None]
+    audit.record("update", parsed.kind, parsed.uuid, changed, actor=actor, study_id=parsed.study.id)
+    if parsed.kind == "session":
+        _remember_session(
+            ctx,
+            parsed,
+            stored.id,
+            after["ended_at"],
+            extra.get("auto_closed_at", closed_by_server),
+        )
+        if closed_by_server is not None:
+            parsed.notice = late.session_notice(
+                closed_by_server, after["ended_at"], own_end=parsed.content["ended_at"] is not None
+            )
+    else:
+        _late_record(parsed)
     return "updated", None
 
 
-def rewrite(parsed: Parsed, stored: Stored, owner: User) -> bool:
+def rewrite(
+    parsed: Parsed, stored: Stored, owner: User, where: tuple = (), extra: dict | None = None
+) -> bool:
     """Write a checked new version over the stored record, its child rows included.
 
     The row changes only if its revision is still the one read (UPDATE … WHERE revision =
-    old); False means someone changed it meanwhile. `updated_at` becomes now. The sync
-    path (a fieldworker's correction) and a lead's correction (review/corrections.py) both
-    write this way.
+    old, and any further `where`); False means someone changed it meanwhile. `updated_at`
+    becomes now; `extra` sets columns beyond the record's content. The sync path (a
+    fieldworker's correction) and a lead's correction (review/corrections.py) both write
+    this way.
     """
     table = MODELS[parsed.kind].__table__
     changes = {
         name: value for name, value in _row(parsed, owner).items() if name not in FIXED_COLUMNS
     }
     changes["updated_at"] = utcnow()
-    updated = db.session.execute(
-        sa.update(table)
-        .where(table.c.id == stored.id, table.c.revision == stored.revision)
-        .values(**changes)
-    ).rowcount
-    if not updated:
+    changes.update(extra or {})
+    query = sa.update(table).where(
+        table.c.id == stored.id, table.c.revision == stored.revision, *where
+    )
+    if not db.session.execute(query.values(**changes)).rowcount:
         return False
     _write_children(parsed.kind, stored.id, parsed.content, replace=True)
     return True
+
+
+def _late_record(parsed: Parsed) -> None:
+    """A scan, encounter or note stored in a session the server closed: move its end."""
+    at = parsed.content[TIME_FIELD[parsed.kind]]
+    parsed.notice = late.after_record(
+        db.session, parsed.session, at, live=not parsed.content["retracted"]
+    )
 
 
 def _row(parsed: Parsed, owner: User) -> dict:
@@ -228,7 +270,13 @@ def _write_children(kind: str, owner_id: int, content: dict, replace: bool = Fal
             db.session.execute(sa.insert(table), [{column: owner_id, **make(i)} for i in items])
 
 
-def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> None:
+def _remember_session(
+    ctx: BatchContext,
+    parsed: Parsed,
+    session_id: int,
+    ended_at: datetime | None = None,
+    auto_closed_at: datetime | None = None,
+) -> None:
     """Let later records of the batch find the session as it now stands."""
     content = parsed.content
     ctx.sessions[parsed.uuid] = SessionInfo(
@@ -238,9 +286,10 @@ def _remember_session(ctx: BatchContext, parsed: Parsed, session_id: int) -> Non
         site_id=content["site"],
         fieldworker_id=ctx.owner.id,
         started_at=content["started_at"],
-        ended_at=content["ended_at"],
+        ended_at=ended_at or content["ended_at"],
         revision=parsed.revision,
         zones=content["zones"],
+        auto_closed_at=auto_closed_at,
     )
 
 
@@ -267,6 +316,7 @@ def load(kind: str, study: Study, uuid: str) -> Stored | None:
             "weather": _codes(SessionWeather.__table__, "session_id", row.id),
         }
         owner_id = row.fieldworker_id
+        auto_closed_at = row.auto_closed_at
     else:
         sessions = Session.__table__
         row = db.session.execute(
@@ -280,12 +330,13 @@ def load(kind: str, study: Study, uuid: str) -> Stored | None:
         ).one_or_none()
         if row is None:
             return None
+        auto_closed_at = None
         content = {"session": row.session_uuid, "zone": row.zone_id}
         content.update(_child_content(kind, row.id))
         owner_id = row.owner_id
     content.update({name: getattr(row, name) for name in COMMON if name != "revision"})
     content.update({name: getattr(row, name) for name in OWN_COLUMNS[kind]})
-    return Stored(row.id, row.revision, owner_id, content)
+    return Stored(row.id, row.revision, owner_id, content, auto_closed_at)
 
 
 def _child_content(kind: str, record_id: int) -> dict:

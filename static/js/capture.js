@@ -289,11 +289,20 @@ function stopTimer() {
   $("elapsed-label").textContent = `${$("elapsed-label").dataset.ended}:`;
 }
 
+// The server's end of a session it closed because it was not ended, if it did.
+async function serverEnd() {
+  const local = await get("records", uuid);
+  return local?.closedByServer || data.closed_sessions?.find((s) => s.uuid === uuid) || null;
+}
+
 async function showFinished() {
   stopTimer();
   $("capture").hidden = true;
   $("page-title").textContent = `${siteName()}`;
-  $("finished-text").textContent = t("ended");
+  const closed = await serverEnd();
+  $("finished-text").textContent = closed
+    ? t("closed_here", { time: timeOf(closed.ended_at) })
+    : t("ended");
   fillList($("finished-summary"), summaryItems(await liveRecords()));
   $("finished").hidden = false;
 }
@@ -329,6 +338,13 @@ let scan;
 
 async function main() {
   engine = await startField(context);
+  // The server closed this session while the screen was open: stop pretending it runs.
+  engine.addEventListener("closed", async ({ detail }) => {
+    if (!session || !detail.includes(uuid) || !$("finished").hidden) return;
+    session = (await get("records", uuid)).record;
+    $("end-dialog").close();
+    await showFinished();
+  });
   const found = await loadSession();
   session = found.session?.kind === "session" ? found.session : null;
   $("loading").hidden = true;

@@ -2,7 +2,7 @@
 // the status line, the records the server refused (fix, download or remove them) and
 // the "download queue" rescue.
 import { all, get, pending, remove } from "./store.js";
-import { SyncEngine } from "./sync.js";
+import { markClosedByServer, SyncEngine } from "./sync.js";
 import { say } from "./words.js";
 
 export function pageData(id) {
@@ -171,6 +171,8 @@ export async function startField(context) {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(() => {});
   }
+  // The page's own list of sessions the server closed (also when it comes from the cache).
+  await markClosedByServer(context.user, pageData("capture-data")?.closed_sessions || []);
   const engine = new SyncEngine({ user: context.user });
   const shared = { engine };
   engine.addEventListener("change", (event) => showStatus(event.detail, shared));

@@ -1,6 +1,8 @@
 // Fieldwork home: open sessions (those the server knows are in the page; this adds the
 // ones only on this phone and drops those ended here), and the capture pages stored for
-// offline use. Refused records are listed under the status line (field.js).
+// offline use. Refused records are listed under the status line (field.js). Sessions the
+// server closed because they were not ended get a short notice (the page lists those the
+// server knew; this adds those this phone learnt of since).
 import { pageData, startField, t, timeOf } from "./field.js";
 import { all } from "./store.js";
 
@@ -41,6 +43,25 @@ async function showOpenSessions() {
   document.getElementById("open-section").hidden = list.children.length === 0;
 }
 
+function closedNotice(row) {
+  const item = document.createElement("p");
+  item.className = "flash";
+  item.dataset.session = row.uuid;
+  item.textContent = t("closed_by_server", { site: siteName(row.record.site),
+                                            time: timeOf(row.closedByServer.ended_at) });
+  return item;
+}
+
+async function showClosedSessions() {
+  const box = document.getElementById("closed-sessions");
+  const shown = new Set([...box.children].map((item) => item.dataset.session));
+  const closed = (await all("records")).filter((row) => row.kind === "session" &&
+    row.user === data.user && row.study === data.study.slug && row.closedByServer &&
+    !shown.has(row.uuid));
+  box.append(...closed.map(closedNotice));
+  box.hidden = box.children.length === 0;
+}
+
 // Keep the start and session screens in the offline cache, ready for a place without signal.
 async function keepPagesOffline() {
   if (!("serviceWorker" in navigator)) return;
@@ -50,6 +71,11 @@ async function keepPagesOffline() {
                                      urls: [`${base}/`, `${base}/start`, `${base}/session`] });
 }
 
-await startField(context);
+const engine = await startField(context);
+engine.addEventListener("closed", () => {
+  showClosedSessions();
+  showOpenSessions();
+});
+await showClosedSessions();
 showOpenSessions();
 keepPagesOffline();

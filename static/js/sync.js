@@ -3,10 +3,15 @@
 // and server trouble back off exponentially; an expired login pauses until the user
 // logs in again; the server's verdict "conflict" or "invalid" moves a record to
 // `rejected`, visible to the user, so one bad record never blocks the rest.
+// Every reply also lists the sessions the server closed because they were not ended
+// (`closed_sessions`): they are marked ended here, and a "closed" event tells the page.
+// With nothing to send, the engine still asks the server now and then (an empty batch),
+// so that a phone that comes back online learns of them.
 import { all, getMeta, pending, setMeta, transact } from "./store.js";
 
 const MIN_DELAY = 2000;
 const MAX_DELAY = 5 * 60 * 1000;
+const CHECK_EVERY = 60 * 1000;
 
 export class SyncEngine extends EventTarget {
   constructor({ user, endpoint = "/api/v1/sync", batchSize = 100 }) {
@@ -16,12 +21,16 @@ export class SyncEngine extends EventTarget {
     this.batchSize = batchSize;
     this.failures = 0;
     this.timer = null;
+    this.checked = 0;
     this.state = { waiting: 0, rejected: 0, phase: "idle", lastSync: null, error: null };
   }
 
   async start() {
     this.state.lastSync = await getMeta(`lastSync:${this.user}`);
-    window.addEventListener("online", () => this.soon(0));
+    window.addEventListener("online", () => {
+      this.checked = 0;
+      this.soon(0);
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.soon(0);
     });
@@ -55,6 +64,7 @@ export class SyncEngine extends EventTarget {
     for (;;) {
       const batch = await pending(this.user, this.batchSize);
       if (!batch.length) {
+        await this.check();
         return this.refresh({ phase: "idle", error: null });
       }
       if (!navigator.onLine) {
@@ -103,11 +113,36 @@ export class SyncEngine extends EventTarget {
       return "retry-now";
     }
     if (!response.ok) return "server";
-    const { results, server_time: serverTime } = await response.json();
-    await this.settle(batch, results);
-    this.state.lastSync = serverTime;
-    await setMeta(`lastSync:${this.user}`, serverTime);
+    const reply = await response.json();
+    await this.settle(batch, reply.results);
+    this.state.lastSync = reply.server_time;
+    await setMeta(`lastSync:${this.user}`, reply.server_time);
+    await this.learn(reply);
     return "done";
+  }
+
+  // Nothing to send: ask the server anyway (at most once a minute, or on coming online)
+  // whether it closed one of our sessions. A failure here is no failure of the sync.
+  async check() {
+    if (!navigator.onLine || Date.now() - this.checked < CHECK_EVERY) return;
+    this.checked = Date.now();
+    try {
+      const response = await fetch(this.endpoint, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ records: [] }),
+      });
+      if (response.ok) await this.learn(await response.json());
+    } catch {
+      // Offline after all: the next check or batch tells.
+    }
+  }
+
+  async learn(reply) {
+    this.checked = Date.now();
+    const changed = await markClosedByServer(this.user, reply.closed_sessions || []);
+    if (changed.length) this.dispatchEvent(new CustomEvent("closed", { detail: changed }));
   }
 
   // Apply the server's verdicts: remove what arrived, set aside what was refused.
@@ -158,6 +193,30 @@ async function renewCsrfToken() {
   } catch {
     return false;
   }
+}
+
+// Sessions the server ended because they were not ended: the phone's copy is marked ended
+// as the server says (`closedByServer`), without sending anything. A session the phone ended
+// itself is left as it is. Returns the UUIDs that changed.
+export async function markClosedByServer(user, closed) {
+  const changed = [];
+  if (!closed.length) return changed;
+  await transact(["records"], "readwrite", async (s) => {
+    for (const entry of closed) {
+      const request = s.records.get(entry.uuid);
+      request.onsuccess = () => {
+        const local = request.result;
+        if (!local || local.user !== user || local.kind !== "session") return;
+        if (local.record.ended_at && !local.closedByServer) return;
+        if (local.closedByServer?.ended_at === entry.ended_at) return;
+        s.records.put({ ...local, record: { ...local.record, ended_at: entry.ended_at },
+                        closedByServer: { ended_at: entry.ended_at,
+                                          auto_closed_at: entry.auto_closed_at } });
+        changed.push(entry.uuid);
+      };
+    }
+  });
+  return changed;
 }
 
 export async function rejectedRecords(user) {
