@@ -1,6 +1,6 @@
 """Correcting one record of a session: its form, prefilled, and its earlier corrections."""
 
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,10 +15,8 @@ from .correction_forms import choices_for, correction_form
 
 
 def _session_page(session_id: int) -> str:
-    """The session's page once it exists (review/session page), else the research home."""
-    if "research.session" in current_app.view_functions:
-        return url_for("research.session", session_id=session_id)
-    return url_for("research.index")
+    """The session's page, with its corrections history."""
+    return url_for("research.session_page", session_id=session_id)
 
 
 @bp.route("/sessions/<int:session_id>/records/<kind>/<uuid>", methods=["GET", "POST"])

@@ -1,18 +1,17 @@
 """A session's page for the lead: its whole record, flags, history, and the review form."""
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Session
 from ..review import decisions, queue
+from ..review.correction_labels import CorrectionLabels
 from ..review.quality import session_flags
 from ..review.sheet import observer_code, sheet
 from . import bp
 from .review_forms import DecisionForm, filter_form, filters_of
-
-CORRECT_ENDPOINT = "research.correct_record"
 
 
 def _session(session_id: int) -> Session:
@@ -44,7 +43,7 @@ def _page(session: Session, form: DecisionForm, status: int = 200, error: str | 
         filters=filters,
         previous=previous,
         following=following,
-        can_correct=CORRECT_ENDPOINT in current_app.view_functions,
+        labels=CorrectionLabels(g.study),
     ), status
 
 

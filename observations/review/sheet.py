@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit_log, codebook
+from .. import codebook
 from ..extensions import db
 from ..models import Membership, Scan, Session, Study, Zone
 
@@ -58,11 +58,6 @@ class Sheet:
         if code is None:
             return "–"
         return self.labels.get((category, code), code)
-
-    @staticmethod
-    def value_text(value) -> str:
-        """A corrected value as text (lists and objects as JSON, nothing as –)."""
-        return audit_log.value_text(value)
 
     def labels_of(self, category: str, codes) -> str:
         """Several codes' labels, comma separated."""

@@ -1,8 +1,9 @@
 """Every limit the review services use, in one place.
 
 The defaults suit a study of sessions of one to three hours; an installation can change any of
-them with `TERLOOPS_REVIEW_THRESHOLDS` in its config, a dict of {name: value}, e.g.
-{"short_session_minutes": 15}.
+them with `REVIEW_THRESHOLDS` in instance/config.py, a dict of {name: value}, e.g.
+{"short_session_minutes": 15}, or the same as JSON in the environment variable
+TERLOOPS_REVIEW_THRESHOLDS (read like every TERLOOPS_ setting, prefix removed).
 """
 
 from dataclasses import dataclass, fields, replace
@@ -54,7 +55,7 @@ class Thresholds:
 
 def thresholds() -> Thresholds:
     """The thresholds in force: the defaults with the app's overrides."""
-    overrides = current_app.config.get("TERLOOPS_REVIEW_THRESHOLDS") or {}
+    overrides = current_app.config.get("REVIEW_THRESHOLDS") or {}
     known = {f.name for f in fields(Thresholds)}
     unknown = set(overrides) - known
     if unknown:

@@ -63,7 +63,10 @@ def test_lead_flags_a_session_and_the_fieldworker_reads_it_offline(
     expect(page.locator(f"#pick-{empty_session}")).not_to_be_checked()
     card.locator(".card-title a").click()
     page.wait_for_url(f"**/research/sessions/{empty_session}*")
-    expect(page.locator("#flags-heading + ul .card")).to_have_count(1)
+    # Its flags, with their reasons: at least "no records" (the demo may add others).
+    expect(
+        page.locator("#flags-heading + ul .card", has_text="De sessie heeft geen scans")
+    ).to_have_count(1)
     page.locator('input[name="state"][value="has_issues"]').check()
     page.locator("#comment").fill(COMMENT)
     page.locator('button[name="decide"]').click()

@@ -49,7 +49,7 @@ def test_a_planned_session_closes_some_hours_after_its_slots_end(field):
 
 
 def test_the_limits_come_from_the_thresholds(app, field):
-    app.config["TERLOOPS_REVIEW_THRESHOLDS"] = {"max_unplanned_hours": 1}
+    app.config["REVIEW_THRESHOLDS"] = {"max_unplanned_hours": 1}
     session = field.session()
     send(field, session)
     assert [s.uuid for s in close_forgotten(now=hours(1.01))] == [session["uuid"]]
@@ -135,5 +135,5 @@ def test_two_runs_at_the_same_moment_close_each_session_once(app, field):
 def test_the_audit_log_names_the_action(app):
     from observations.audit_log import ACTIONS
 
-    with app.test_request_context("/?lang=en"):
-        assert str(ACTIONS["auto_close"]) == "closed automatically"
+    with app.test_request_context("/"):
+        assert str(ACTIONS["auto_close"]) == "automatisch gesloten"

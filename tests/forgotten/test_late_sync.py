@@ -28,7 +28,7 @@ def test_late_records_are_stored_with_a_notice_and_move_the_end(field):
     results = send(field, late_note, late_scan, before_start)
 
     assert [r["status"] for r in results] == ["created", "created", "invalid"]
-    assert "automatically" in results[0]["notice"]
+    assert "automatisch gesloten" in results[0]["notice"]
     assert "notice" in results[1] and "notice" not in results[2]
     assert "occurred_at" in results[2]["errors"], "before the start is still refused"
     row = stored(session["uuid"])
@@ -47,7 +47,7 @@ def test_a_withdrawn_late_record_is_stored_but_does_not_move_the_end(field):
 def test_the_resent_session_record_is_a_duplicate_with_a_notice(field):
     session = closed_session(field)
     (result,) = send(field, session)
-    assert result["status"] == "duplicate" and "automatically" in result["notice"]
+    assert result["status"] == "duplicate" and "automatisch gesloten" in result["notice"]
     (conflict,) = send(field, {**session, "crowding": "busy"})
     assert conflict["status"] == "conflict", "other content at the same revision still is one"
 
@@ -58,7 +58,7 @@ def test_the_phones_own_end_is_accepted_once_as_the_real_end(field):
 
     (result,) = send(field, own_end)
 
-    assert result["status"] == "updated" and "automatically" in result["notice"]
+    assert result["status"] == "updated" and "automatisch gesloten" in result["notice"]
     row = stored(session["uuid"])
     assert (row.ended_at, row.crowding, row.revision) == (hours(55 / 60), "busy", 2)
     assert row.auto_closed_at is None, "its end is the phone's now: an ordinary ended session"

@@ -44,7 +44,7 @@ def test_stop_ends_a_long_wait_at_once():
 
 
 def test_the_started_loop_closes_forgotten_sessions(app, field):
-    app.config["TERLOOPS_REVIEW_THRESHOLDS"] = {"max_unplanned_hours": 1}
+    app.config["REVIEW_THRESHOLDS"] = {"max_unplanned_hours": 1}
     session = field.session()
     send(field, session)
     db.session.remove()
@@ -82,7 +82,7 @@ def test_on_by_default_and_started_by_the_first_request_only(app_factory):
 
 
 def test_the_command_lists_and_closes(app, field, runner):
-    app.config["TERLOOPS_REVIEW_THRESHOLDS"] = {"max_unplanned_hours": 1}
+    app.config["REVIEW_THRESHOLDS"] = {"max_unplanned_hours": 1}
     session = field.session()
     send(field, session)
     db.session.remove()

@@ -195,7 +195,7 @@ def test_a_reason_too_long_is_refused(records):
 def test_nothing_differs_nothing_changes(records):
     encounter = records.synced()["encounter"]
     errors = refused(records, "encounter", encounter["uuid"], {"relation": "recognised"})
-    assert "Nothing differs" in errors["record"][0]
+    assert "Er verschilt niets" in errors["record"][0]
     assert events(encounter["uuid"]) == []
     stored = db.session.scalar(sa.select(Encounter).filter_by(uuid=encounter["uuid"]))
     assert stored.revision == 1 and stored.updated_at is None

@@ -170,15 +170,15 @@ def test_too_long_fires_above_the_limit_and_says_how_long(place):
 def test_thresholds_come_from_the_config(place, app):
     session = place.session(minutes=12)
     assert not flags_of(place, session, "too_short")
-    app.config["TERLOOPS_REVIEW_THRESHOLDS"] = {"short_session_minutes": 15}
+    app.config["REVIEW_THRESHOLDS"] = {"short_session_minutes": 15}
     try:
         assert thresholds().short_session_minutes == 15
         assert message(place, session, "too_short") == "Only 12 minutes long (shorter than 15)."
-        app.config["TERLOOPS_REVIEW_THRESHOLDS"] = {"short_minutes": 15}
+        app.config["REVIEW_THRESHOLDS"] = {"short_minutes": 15}
         with pytest.raises(ValueError, match="short_minutes"):
             flags_of(place, session)
     finally:
-        app.config.pop("TERLOOPS_REVIEW_THRESHOLDS")
+        app.config.pop("REVIEW_THRESHOLDS")
 
 
 # outside_time --------------------------------------------------------------------------

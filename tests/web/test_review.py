@@ -119,13 +119,13 @@ def test_has_issues_and_reject_need_a_comment(ctx, state):
     with pytest.raises(decisions.ReviewRefused) as refused:
         decisions.decide(s, state, "   ", _user("alpha-lead"))
     assert refused.value.field == "comment"
-    assert "comment" in refused.value.message
+    assert "toelichting is verplicht" in refused.value.message  # Dutch, the default
     assert s.reviews == [] and s.review_state == "pending"
 
 
 def test_only_ended_sessions_are_reviewed(ctx):
     s = _session(make_session(ended=False))
-    with pytest.raises(decisions.ReviewRefused, match="still running"):
+    with pytest.raises(decisions.ReviewRefused, match="loopt nog"):
         decisions.decide(s, "approved", "", _user("alpha-lead"))
 
 
@@ -157,9 +157,9 @@ def test_bulk_approve_reports_what_it_skipped(ctx):
     assert [s.id for s in result.approved] == [pending]
     reasons = dict(result.skipped)
     assert set(reasons) == {running, done, other, 99999}
-    assert reasons[running] == "still running"
-    assert reasons[done] == "already reviewed"
-    assert reasons[other] == reasons[99999] == "not a session of this study"
+    assert reasons[running] == "loopt nog"
+    assert reasons[done] == "al beoordeeld"
+    assert reasons[other] == reasons[99999] == "geen sessie van deze studie"
     assert _session(other).review_state == "pending"
 
 
@@ -180,7 +180,7 @@ def test_the_fieldworker_replies_once(ctx):
         decisions.reply(review, _user("alpha-lead"), "Ik niet")
     decisions.reply(review, _user("alpha-fieldworker"), "Telefoon was leeg.")
     assert review.reply == "Telefoon was leeg." and review.replied_at is not None
-    with pytest.raises(decisions.ReviewRefused, match="already"):
+    with pytest.raises(decisions.ReviewRefused, match="al beantwoord"):
         decisions.reply(review, _user("alpha-fieldworker"), "Nog iets")
     event = db.session.scalar(sa.select(AuditEvent).filter_by(action="reply"))
     assert event.changes == {"reply": [None, "Telefoon was leeg."]}
