@@ -101,6 +101,7 @@ class FieldworkGenerator:
         self.now = utcnow()
         self.scan_counts: list[tuple[Scan, str, str, int]] = []
         self.reviews: list[Review] = []
+        self.sessions: list[Session] = []
 
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:
         """An aware datetime at a local hour of a day."""
@@ -192,6 +193,7 @@ class FieldworkGenerator:
                 slot,
             )
             db.session.add(session)
+            self.sessions.append(session)
 
     def store(self) -> None:
         """Write the sessions and, in one statement, every scan's counts."""
@@ -387,6 +389,25 @@ class FieldworkGenerator:
             review.reply = REPLY
             review.replied_at = review.created_at + timedelta(hours=5)
 
+    def forgotten(self, observer: User) -> None:
+        """The observer's latest planned session awaiting review was never ended on the phone:
+        the server closed it at its last record's time, two hours after its slot ended."""
+        waiting = [
+            s
+            for s in self.sessions
+            if s.fieldworker is observer and not s.reviews and s.slot is not None
+        ]
+        if not waiting:
+            return
+        session = max(waiting, key=lambda s: s.started_at)
+        times = [
+            *(scan.observed_at for scan in session.scans),
+            *(encounter.occurred_at for encounter in session.encounters),
+            *(note.written_at for note in session.notes),
+        ]
+        session.ended_at = max(times, default=session.started_at)
+        session.auto_closed_at = session.slot.ends_at + timedelta(hours=2)
+
     def running(self, observer: User, weather: dict) -> None:
         """A session started half an hour ago at the second site that is still running."""
         start = (self.now - timedelta(minutes=35)).replace(microsecond=0)
@@ -412,4 +433,5 @@ def generate_fieldwork(
     if running_by is not None:
         generator.running(running_by, weather)
     generator.reply_once(observers[0])
+    generator.forgotten(observers[-1])
     generator.store()

@@ -16,7 +16,7 @@ from ..review.forgotten import recently_closed
 from ..schedule import calendar as ical
 from ..text import rule_of
 from . import bp
-from .outcomes import with_outcomes
+from .outcomes import recently_reviewed, with_outcomes
 from .strings import client_strings
 
 
@@ -50,10 +50,17 @@ def index():
 
 def home(status: int = 200, reply_forms: dict | None = None):
     """The home page; `reply_forms` are reply forms to show again with what was typed."""
-    recent = indicators.recent_sessions(g.study, limit=10, fieldworker=current_user)
+    reviewed = recently_reviewed(g.study, current_user)
+    shown = {row["session"].id for row in reviewed}
+    recent = [
+        row
+        for row in indicators.recent_sessions(g.study, limit=10, fieldworker=current_user)
+        if row["session"].id not in shown
+    ]
     return _capture_page(
         "field/index.html",
         slots=schedule.days_ahead(g.study, 14, fieldworker=current_user),
+        reviewed=with_outcomes(reviewed, current_user, reply_forms),
         sessions=with_outcomes(recent, current_user, reply_forms),
         open_sessions=open_sessions(g.study, current_user),
         closed_sessions=recently_closed(current_user, study=g.study),

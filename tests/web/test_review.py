@@ -398,3 +398,23 @@ def test_another_fieldworker_cannot_reply(app, client, world):
         f"/studies/alpha/field/reviews/{review_id}/reply", data={"text": "Hoi", "csrf_token": token}
     )
     assert answer.status_code == 404
+
+
+def test_feedback_on_an_older_session_reaches_the_fieldworkers_home(app, client, world):
+    """Ten newer sessions push it out of "recent sessions"; the decision still shows."""
+    with app.app_context():
+        old = make_session(hours_ago=24 * 20)
+        plain = make_session(hours_ago=24 * 19)
+        for hours in range(10):
+            make_session(hours_ago=hours + 2)
+        lead = _user("alpha-lead")
+        decisions.decide(_session(old), "has_issues", "Zone Hal ontbreekt", lead)
+        decisions.decide(_session(plain), "approved", "", lead)
+        db.session.commit()
+    _login(client, "alpha-fieldworker")
+    home = client.get("/studies/alpha/field/").get_data(as_text=True)
+    reviewed = home.split('id="reviewed-heading"')[1].split("</section>")[0]
+    assert "Zone Hal ontbreekt" in reviewed
+    assert reviewed.count('class="card"') == 1  # a plain approval is no feedback
+    recent = home.split('id="sessions-heading"')[1].split("</section>")[0]
+    assert "Zone Hal ontbreekt" not in recent and recent.count('class="card"') == 10
