@@ -41,8 +41,7 @@ def client_strings() -> dict[str, str]:
         "notes_one": _("%(n)s note"),
         "ended": _("This session has ended. It can no longer be changed."),
         "closed_by_server": _(
-            "Your session at %(site)s was closed automatically at %(time)s because it was "
-            "not ended."
+            "Your session at %(site)s was closed automatically (%(time)s) because it was not ended."
         ),
         "closed_here": _(
             "This session was closed automatically at %(time)s because it was not ended. "

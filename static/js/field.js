@@ -23,6 +23,13 @@ export function timeOf(iso) {
   return new Date(iso).toLocaleTimeString(lang, { hour, minute: "2-digit" });
 }
 
+// A day and time as the server writes them: "wo 25 nov, 14:05".
+export function dayTimeOf(iso) {
+  const lang = document.documentElement.lang;
+  const day = new Date(iso).toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short" });
+  return `${day}, ${timeOf(iso)}`;
+}
+
 // "Note 14:05": what a record is, in the user's words.
 export function recordName(record) {
   const time = record.started_at || record.occurred_at || record.observed_at || record.written_at;

@@ -3,7 +3,7 @@
 // offline use. Refused records are listed under the status line (field.js). Sessions the
 // server closed because they were not ended get a short notice (the page lists those the
 // server knew; this adds those this phone learnt of since).
-import { pageData, startField, t, timeOf } from "./field.js";
+import { dayTimeOf, pageData, startField, t, timeOf } from "./field.js";
 import { all } from "./store.js";
 
 const data = pageData("capture-data");
@@ -48,7 +48,7 @@ function closedNotice(row) {
   item.className = "flash";
   item.dataset.session = row.uuid;
   item.textContent = t("closed_by_server", { site: siteName(row.record.site),
-                                            time: timeOf(row.closedByServer.ended_at) });
+                                            time: dayTimeOf(row.closedByServer.ended_at) });
   return item;
 }
 
