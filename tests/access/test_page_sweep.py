@@ -23,7 +23,7 @@ from tests.access import world as worlds
 from tests.access.expectations import ROWS
 from tests.access.rows import FORBIDDEN, NOT_FOUND, OK, url_of
 from tests.browser.conftest import ROOT, axe_violations, log_in
-from tests.conftest import empty_database, make_app
+from tests.conftest import TEST_DATABASE_URL, empty_database, make_app
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -34,7 +34,10 @@ pytestmark = [
 ]
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-LANGUAGES = ("nl", "en")
+# Both languages on SQLite; on PostgreSQL (CI runs both side by side) the pages are swept in
+# Dutch only: the markup does not depend on the database, and the English half of the sweep
+# would add minutes to the slower of the two runs for nothing new.
+LANGUAGES = ("nl",) if TEST_DATABASE_URL else ("nl", "en")
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
 # One actor per role, and the screen each one works on (anonymous visitors: both).
 SWEPT = {
