@@ -47,10 +47,13 @@ export class ScanCounter {
     panel.querySelector("#clear-scan").addEventListener("click", () => this.clear());
   }
 
+  // The zone, its name and its draft change together, once the draft is read: a tap while
+  // it is read still counts in the zone on screen, never in a draft about to be replaced.
   async show(zone, zoneName) {
+    const draft = (await get("drafts", `${this.session}:${zone}`)) || emptyDraft(this.session, zone);
     this.zone = zone;
+    this.draft = draft;
     this.panel.querySelector("#scan-zone").textContent = zoneName;
-    this.draft = (await get("drafts", `${this.session}:${zone}`)) || emptyDraft(this.session, zone);
     this.render();
   }
 

@@ -103,6 +103,7 @@ def test_an_offline_session_arrives_exactly_once(page, context, live_server):
     tap(page, '[data-category="activity"][data-code="active_play"]', 4)
     page.get_by_role("button", name="Scan opslaan").click()
     page.get_by_label("Zone").select_option(label="Grasveld")
+    expect(page.locator("#scan-zone")).to_have_text("Grasveld")  # its draft is ready
     tap(page, '[data-cell="25-64|woman"]', 2)
     page.get_by_role("button", name="Scan opslaan").click()
     expect(page.locator("[data-sync-status]").first).to_contain_text("Offline: 33 wachtend")
