@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import REVIEW_STATES, Encounter, FieldNote, Membership, Scan, Session, Study
-from .quality import Flag, session_flags
+from .quality import Flag, session_flags, sessions_with_flag
 
 PER_PAGE = 50
 
@@ -98,8 +98,8 @@ def _ended(study: Study, filters: Filters) -> list[tuple[int, str, datetime]]:
     rows = db.session.execute(statement.order_by(*NEWEST_FIRST)).all()
     if not filters.flag:
         return [tuple(r) for r in rows]
-    flags = session_flags(study, [r[0] for r in rows])
-    return [tuple(r) for r in rows if any(f.code == filters.flag for f in flags.get(r[0], ()))]
+    flagged = sessions_with_flag(study, filters.flag, [r[0] for r in rows])
+    return [tuple(r) for r in rows if r[0] in flagged]
 
 
 def _cards(study: Study, sessions: list[Session], flags: dict | None = None) -> list[Card]:
