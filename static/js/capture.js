@@ -222,8 +222,10 @@ async function saveNote() {
     await remember({ type: "record", uuid: record.uuid, label: t("note") });
   }
   setNote("");
-  announce(t("note_saved"));
+  // The status line counts the new record before it is announced, so that "all saved" never
+  // describes the moment before it.
   await refresh();
+  announce(t("note_saved"));
 }
 
 // A refused record of this session back into its editor, its text and counts kept.
@@ -361,8 +363,8 @@ async function main() {
       if (!changed) await remember({ type: "record", uuid: record.uuid, label });
       // A fixed refused encounter is sent again as a correction; the refusal is gone.
       if (changed) await remove("rejected", record.uuid);
-      announce(t(changed ? "encounter_changed" : "encounter_saved", { label }));
       await refresh();
+      announce(t(changed ? "encounter_changed" : "encounter_saved", { label }));
     },
   });
   scan = new ScanCounter($("panel-scan"), {
@@ -371,8 +373,8 @@ async function main() {
       const label = t("scan_saved", { zone: zoneNames[record.zone], n: people });
       if (fixed) await remove("rejected", record.uuid);
       else await remember({ type: "record", uuid: record.uuid, label: describe(record) });
-      announce(label);
       await refresh();
+      announce(label);
     },
   });
   $("zone").addEventListener("change", () => scan.show(currentZone(), zoneNames[currentZone()]));
