@@ -113,7 +113,15 @@ def create_user_command(username, display_name, admin, study_slug, role, passwor
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
-    from . import cli_accounts, cli_calendar, cli_codebook, cli_data, cli_forgotten, cli_schedule
+    from . import (
+        cli_accounts,
+        cli_calendar,
+        cli_codebook,
+        cli_data,
+        cli_forgotten,
+        cli_reliability,
+        cli_schedule,
+    )
 
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
@@ -123,3 +131,4 @@ def init_app(app: Flask) -> None:
     cli_calendar.init_app(app)
     cli_codebook.init_app(app)
     cli_forgotten.init_app(app)
+    cli_reliability.init_app(app)
