@@ -4,7 +4,7 @@ import json
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -78,16 +78,21 @@ def _lines(part: dict, labels: dict[str, str], indent: str = "  ") -> list[str]:
             + " · "
             + _("agreement %(share)s", share=_share(kappa["agreement"]))
             + " · "
-            + _("%(n)d pairs", n=kappa["pairs"])
+            + _pairs(kappa["pairs"])
             + _note(kappa)
         )
     lines.append(
         _(
             "Scans: %(matched)d matched; unmatched: %(first)d (first observer), "
-            "%(second)d (second observer); totals within ±10 %%: %(share)s.",
+            "%(second)d (second observer).",
             matched=scans["matched"],
             first=scans["unmatched"]["first"],
             second=scans["unmatched"]["second"],
+        )
+        + " "
+        + _(
+            "Totals within ±%(tolerance)s: %(share)s of the pairs.",
+            tolerance="10 %",
             share=_share(scans["totals_within"]),
         )
     )
@@ -98,17 +103,20 @@ def _lines(part: dict, labels: dict[str, str], indent: str = "  ") -> list[str]:
             + " · "
             + _("mean difference %(diff)s", diff=_figure(icc["mean_abs_diff"]))
             + " · "
-            + _("%(n)d pairs", n=icc["pairs"])
+            + _pairs(icc["pairs"])
             + _note(icc)
         )
     return lines
 
 
+def _pairs(n: int) -> str:
+    return ngettext("%(num)d pair", "%(num)d pairs", n)
+
+
 def _note(figures: dict) -> str:
     """A flag below the threshold, or the edge case in words."""
     if figures["low"]:
-        limit = format_decimal(LOW_AGREEMENT, "0.0")
-        return " · " + _("LOW (below %(limit)s)", limit=limit)
+        return " · " + _("low: below %(limit)s", limit=format_decimal(LOW_AGREEMENT, "0.0"))
     case = str(words.CASES.get(figures["case"], ""))
     return f" · {case}" if case else ""
 
@@ -128,19 +136,22 @@ def render_text(data: dict, study: Study) -> str:
             enc=filters["tolerance_seconds"],
             scan=filters["scan_tolerance_seconds"],
         ),
-        _("Paired sessions: %(n)d", n=data["session_pairs"]),
+        ngettext("%(num)d pair of sessions", "%(num)d pairs of sessions", data["session_pairs"]),
         "",
-        _("All observer pairs"),
+        _("All observer pairs together"),
         *_lines(data, labels),
     ]
     for pair in data["pairs"]:
         lines += [
             "",
             _(
-                "Observers %(first)s and %(second)s (%(n)d paired sessions)",
+                "Observers %(first)s and %(second)s",
                 first=pair["observers"][0],
                 second=pair["observers"][1],
-                n=pair["session_pairs"],
+            )
+            + " · "
+            + ngettext(
+                "%(num)d pair of sessions", "%(num)d pairs of sessions", pair["session_pairs"]
             ),
             *_lines(pair, labels),
         ]
