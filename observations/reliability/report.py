@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from .. import codebook
 from ..extensions import db
-from ..models import Site, Study
+from ..models import Site, Study, Zone
 from . import records as loaded
 from .matching import match
 from .pairs import SessionPair, session_pairs
@@ -98,6 +98,15 @@ class Report:
     sessions: list[PairOfSessions]
     overall: Agreements
     observer_pairs: list[ObserverPair]
+
+
+def zone_names(study: Study) -> dict[int, str]:
+    """{zone id: name} of the zones of the study's sites."""
+    return dict(
+        db.session.execute(
+            sa.select(Zone.id, Zone.name).join(Site).where(Site.study_id == study.id)
+        ).all()
+    )
 
 
 def site_names(study: Study) -> dict[int, str]:
@@ -287,7 +296,7 @@ def agreements_json(agreements: Agreements, options: Options) -> dict:
     }
 
 
-def _session_json(item: PairOfSessions, sites: dict[int, str]) -> dict:
+def _session_json(item: PairOfSessions, sites: dict[int, str], zones: dict[int, str]) -> dict:
     pair = item.pair
     return {
         "first_session": pair.first.session_id,
@@ -295,7 +304,7 @@ def _session_json(item: PairOfSessions, sites: dict[int, str]) -> dict:
         "site": sites.get(pair.first.site_id),
         "start": pair.start.isoformat(),
         "end": pair.end.isoformat(),
-        "zones": sorted(pair.zones),
+        "zones": sorted(zones.get(z, "–") for z in pair.zones),
         "encounters": {
             "matched": len(item.encounters.pairs),
             "unmatched": _unmatched(item.encounters),
@@ -307,7 +316,7 @@ def _session_json(item: PairOfSessions, sites: dict[int, str]) -> dict:
 def as_json(report: Report, study: Study) -> dict:
     """The report as one JSON object: overall "encounters" and "scans", and "pairs"."""
     options = report.options
-    sites = site_names(study)
+    sites, zones = site_names(study), zone_names(study)
     return {
         "study": study.slug,
         "filters": {
@@ -323,7 +332,7 @@ def as_json(report: Report, study: Study) -> dict:
             {
                 "observers": [o.first, o.second],
                 "session_pairs": len(o.sessions),
-                "sessions": [_session_json(item, sites) for item in o.sessions],
+                "sessions": [_session_json(item, sites, zones) for item in o.sessions],
                 **agreements_json(o.agreement, options),
             }
             for o in report.observer_pairs

@@ -1,10 +1,7 @@
 """The reliability page: how well paired observers agree, with the filters of the CLI."""
 
 from flask import g, render_template, request
-from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Site, Zone
 from ..reliability import report, words
 from ..reliability.stats import LOW_AGREEMENT
 from . import bp
@@ -18,11 +15,7 @@ def reliability_page():
     valid = form.validate()
     options = options_of(form) if valid else report.Options()
     found = report.build(g.study, options) if valid else None
-    zones = dict(
-        db.session.execute(
-            select(Zone.id, Zone.name).join(Site).where(Site.study_id == g.study.id)
-        ).all()
-    )
+    zones = report.zone_names(g.study)
     return render_template(
         "research/reliability.html",
         form=form,

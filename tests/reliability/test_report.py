@@ -201,4 +201,5 @@ def test_json_has_the_contract_keys(paired):
     assert pair["encounters"]["matched"] == 10
     assert pair["sessions"][0]["first_session"] == paired.a.id
     assert pair["sessions"][0]["site"] == "Bieb"
+    assert pair["sessions"][0]["zones"] == ["Entree", "Leestafels"]
     assert report.DEFAULT_SECONDS == data["filters"]["tolerance_seconds"] == 60
