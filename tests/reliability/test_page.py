@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from observations.extensions import db
+from observations.models import Site
 from tests.conftest import AuthActions
 
 URL = "/studies/betrouw/research/reliability"
@@ -82,6 +84,17 @@ def test_bad_input_is_explained_and_kept(as_user, query):
     for value in query.values():
         if value != "999999":
             assert f'value="{value}"' in html
+
+
+def test_a_site_of_another_study_is_refused_without_its_name(paired, as_user):
+    elsewhere = Site(study_id=paired.other.id, name="Markt Elders", kind="market")
+    db.session.add(elsewhere)
+    db.session.commit()
+    response = as_user("leider").get(URL, query_string={"site": elsewhere.id})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Ongeldige keuze" in html
+    assert "Markt Elders" not in html
 
 
 def test_the_coordinator_may_look(as_user):
