@@ -64,7 +64,7 @@ def workbook(figure: Figure, about: list[tuple[str, str]]) -> bytes:
     bold = book.add_format({"bold": True})
     lines = [(_("Figure"), figure.title), *about]
     if figure.note:
-        lines.append((_("Note"), figure.note))
+        lines.append((_("Explanation"), figure.note))
     for index, (label, value) in enumerate(lines):
         info.write_string(index, 0, str(label), bold)
         info.write_string(index, 1, str(value))
