@@ -45,8 +45,11 @@ def review(f: Filters) -> str:
     return ", ".join(str(REVIEW_NAMES.get(state, state)) for state in f.review)
 
 
-def lines(study: Study, reading: Reading, site: Site | None = None) -> list[tuple[str, str]]:
-    """(label, value) lines naming the study, the place and every filter in force."""
+def lines(
+    study: Study, reading: Reading, site: Site | None = None, stamp: bool = True
+) -> list[tuple[str, str]]:
+    """(label, value) lines naming the study, the place and every filter in force (and, with
+    `stamp`, when they were made)."""
     f = reading.filters
     found = [(_("Study"), study.name)]
     if site is not None:
@@ -62,6 +65,7 @@ def lines(study: Study, reading: Reading, site: Site | None = None) -> list[tupl
         (_("Days"), str(DAY_NAMES.get(f.days, f.days))),
         (_("Time of day"), window(f)),
         (_("Review states"), review(f)),
-        (_("Made at"), format_datetime(datetime.now(UTC))),
     ]
+    if stamp:
+        found.append((_("Made at"), format_datetime(datetime.now(UTC))))
     return found

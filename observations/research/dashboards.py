@@ -66,7 +66,7 @@ def site_dashboard(site_id: int):
         reading=reading,
         board=board,
         panels=panels,
-        summary=describe.lines(g.study, reading, found),
+        summary=describe.lines(g.study, reading, found, stamp=False),
         download=lambda key: url_for(
             "research.site_figure", site_id=found.id, figure=key, **reading.query
         ),
@@ -91,7 +91,7 @@ def compare_sites():
         reading=reading,
         comparison=comparison,
         panels=panels,
-        summary=describe.lines(g.study, reading),
+        summary=describe.lines(g.study, reading, stamp=False),
         sites=[(s.id, s.name) for s in sorted(g.study.sites, key=lambda s: s.name)],
         levels=[(key, str(name)) for key, name in PLACE_LEVELS.items()],
         download=lambda key: url_for("research.compare_figure", figure=key, **reading.query),
