@@ -208,4 +208,6 @@ class Comparison:
     weekly: list[tuple[str, Rate, Familiarity]]
     conditions: list[ConditionRow]
     places: list[PlaceRow]
+    rates_by_parties: dict[str, Rate] = field(default_factory=dict)
+    rates_by_relation: dict[str, Rate] = field(default_factory=dict)
     familiarity_by_site: list[Familiarity] = field(default_factory=list)
