@@ -3,9 +3,10 @@
 Only the hours from the first to the last one observed get a column, so that the cells
 stay wide enough on a phone. The colour scale (ColorBrewer YlGnBu, five classes) changes in
 lightness from class to class, so it reads for colour-blind readers and in grey; an hour
-never observed stays an empty cell. A dot marks a cell resting on few observed hours; such
-cells do not set the top of the scale.
+never observed stays an empty cell. A dot marks a cell resting on few observed hours.
 """
+
+import math
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -37,14 +38,15 @@ def dot(x: float, y: float, fill: str) -> Markup:
     return svg.el("circle", cx=float(x), cy=float(y), r=2.5, fill=fill, class_="thin")
 
 
-def scale_top(rows: list[dict], value: str, thin: str | None) -> float:
-    """The value the darkest class starts from the top of: the largest on enough evidence.
+def scale_top(values: list[float]) -> float:
+    """Where the darkest class starts from: the value nine in ten cells stay at or under.
 
-    One hour with a burst of encounters would otherwise push every other cell into the
-    palest class; a thin cell above it takes the darkest class (shown as "≥ …").
+    Most cells of a weekday × hour grid rest on an hour or two, so one burst of encounters
+    in a short visit would otherwise push every other cell into the palest class; the few
+    cells above it share the darkest class (shown as "≥ …").
     """
-    steady = [row[value] for row in rows if not (thin and row.get(thin))]
-    return max(steady or [row[value] for row in rows])
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
 def _legend(largest: float, beyond: bool, kind: str, y: float) -> tuple[list[Markup], float]:
@@ -90,7 +92,7 @@ def heat_map(figure: Figure, day: str, hour: str, value: str, *, thin: str | Non
     hours = list(range(first, last + 1))
     width = (svg.WIDTH - LABELS - RIGHT) / len(hours)
     every = 1 if len(hours) <= 8 else 2 if len(hours) <= 14 else 3
-    largest = scale_top(list(cells.values()), value, thin)
+    largest = scale_top([row[value] for row in cells.values()])
     beyond = any(row[value] > largest for row in cells.values())
     body, any_thin = [], False
     for index, h in enumerate(hours):

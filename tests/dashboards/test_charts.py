@@ -228,19 +228,32 @@ def test_heat_map_leaves_unobserved_hours_empty(request_context):
         ),
         (
             {"day": 1, "hour": 10, "rate": 2.0, "thin": False},
-            {"day": 6, "hour": 12, "rate": 6.0, "thin": False},
-            {"day": 7, "hour": 12, "rate": 40.0, "thin": True},
+            {"day": 6, "hour": 12, "rate": 6.0, "thin": True},
         ),
     )
     root = parsed(heat_map(figure, day="day", hour="hour", value="rate", thin="thin"))
     cells = [r for r in root.iter(f"{SVG}rect") if "cell" in (r.get("class") or "")]
     assert len(cells) == 7 * 3  # hours 10, 11 and 12 of every weekday
-    assert sum(c.get("class") == "cell empty" for c in cells) == 18
+    assert sum(c.get("class") == "cell empty" for c in cells) == 19
     assert all(c.get("fill") == "#ffffff" for c in cells if c.get("class") == "cell empty")
-    filled = [c.get("fill") for c in cells if c.get("class") == "cell"]
-    # The thin cell does not set the scale: the steady 6.0 takes the darkest class, as does it.
-    assert filled == ["#a1dab4", "#253494", "#253494"]
+    assert [c.get("fill") for c in cells if c.get("class") == "cell"] == ["#a1dab4", "#253494"]
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert texts[3:10] == ["ma", "di", "wo", "do", "vr", "za", "zo"]
-    assert "≥ 4,8" in texts
+    assert "4,8–6,0" in texts and "niet geobserveerd" in texts
     assert len([c for c in root.iter(f"{SVG}circle") if c.get("class") == "thin"]) == 2
+
+
+def test_one_burst_does_not_pale_the_heat_map(request_context):
+    rates = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 100.0]
+    figure = Figure(
+        "heat",
+        "Per uur",
+        (Column("day", "Dag", CODE), Column("hour", "Uur", INT), Column("rate", "R", DECIMAL)),
+        tuple({"day": 1, "hour": 8 + i, "rate": r} for i, r in enumerate(rates)),
+    )
+    root = parsed(heat_map(figure, day="day", hour="hour", value="rate"))
+    fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("class") == "cell"]
+    # Equal steps up to 9.0 (nine in ten cells); the burst of 100 shares the darkest class.
+    classes = ["#ffffcc", "#a1dab4", "#a1dab4", "#41b6c4", "#41b6c4", "#2c7fb8", "#2c7fb8"]
+    assert fills == classes + ["#253494"] * 3
+    assert "≥ 7,2" in [t.text for t in root.iter(f"{SVG}text")]
