@@ -14,7 +14,7 @@ def test_lead_opens_a_dashboard_filters_it_and_downloads_a_figure(axe_page, live
     page = axe_page
     log_in(page, live_server, "lead")
     page.goto(live_server.url + HOME)
-    page.get_by_role("link", name=SITE).click()
+    page.locator("#sites-heading ~ .table-wrap").get_by_role("link", name=SITE, exact=True).click()
     page.wait_for_url("**/research/sites/*")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard: {SITE}")
     chart = page.get_by_role("img", name="Ontmoetingen per geobserveerd uur naar soort ontmoeting")
