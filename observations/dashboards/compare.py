@@ -28,7 +28,8 @@ def _profile_cells(place: PlaceRow) -> dict:
 def places_panel(comparison: Comparison, heading: str) -> Panel:
     """The places side by side: rates, familiarity, mixing, diversity and (for sites) profile."""
     columns = [
-        *rate_columns(Column("label", heading, TEXT)),
+        Column("label", heading, TEXT),
+        *rate_columns(),
         Column("sessions", _("Sessions"), INT),
         Column("familiar_share", _("Familiar share"), PERCENT),
     ]

@@ -35,10 +35,9 @@ class Panel:
         return self.draw(self.figure)
 
 
-def rate_columns(first: Column) -> tuple[Column, ...]:
-    """A label column, then encounters, observed hours, rate and the thin-evidence flag."""
+def rate_columns() -> tuple[Column, ...]:
+    """Encounters, observed hours, encounters per observed hour and the thin-evidence flag."""
     return (
-        first,
         Column("encounters", _("Encounters"), INT),
         Column("hours", _("Observed hours"), HOURS),
         Column("rate", _("Encounters per observed hour"), DECIMAL),
@@ -63,7 +62,7 @@ def rates_panel(key: str, title: str, header: str, rates: dict[str, Rate], name)
     figure = Figure(
         key,
         title,
-        (Column("code", _("Code"), CODE), *rate_columns(Column("label", header))),
+        (Column("code", _("Code"), CODE), Column("label", header), *rate_columns()),
         rows,
         note=_(
             "Each bar divides its encounters by all %(hours)s observed hours.",
@@ -114,7 +113,8 @@ def conditions_panel(key: str, rows: list[ConditionRow], labels: Labels) -> Pane
             Column("factor", _("Condition code"), CODE),
             Column("level_code", _("Level code"), CODE),
             Column("condition", _("Condition"), TEXT),
-            *rate_columns(Column("level", _("Level"))),
+            Column("level", _("Level")),
+            *rate_columns(),
         ),
         tuple(
             {

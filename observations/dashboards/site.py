@@ -110,7 +110,7 @@ def heat_panel(key: str, cells: dict) -> Panel:
         Column("day", _("ISO weekday (1 = Monday)"), CODE),
         Column("weekday", _("Weekday"), TEXT),
         Column("hour", _("Hour"), INT),
-        *rate_columns(Column("label", _("Hour"), TEXT))[1:],
+        *rate_columns(),
     )
     rows = tuple(
         {"day": day, "weekday": names[day], "hour": hour, **rate_cells(rate)}

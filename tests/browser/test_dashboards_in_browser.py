@@ -1,5 +1,5 @@
 """A research lead on a phone opens a site's dashboard from the research home, narrows it to
-the weekend, and downloads one of its figures."""
+the weekend, and downloads one of its figures; and compares the sites per city."""
 
 import openpyxl
 from playwright.sync_api import expect
@@ -45,3 +45,20 @@ def test_lead_opens_a_dashboard_filters_it_and_downloads_a_figure(axe_page, live
     assert rows and all(isinstance(row[2], int) for row in rows)
     about = dict(book["Over"].iter_rows(values_only=True))
     assert about["Locatie"] == SITE and about["Dagen"] == "weekend"
+
+
+def test_the_comparison_reads_on_a_phone(axe_page, live_server):
+    page = axe_page
+    log_in(page, live_server, "lead")
+    page.goto(live_server.url + HOME)
+    page.get_by_role("link", name="Locaties vergelijken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Locaties vergelijken")
+    expect(page.get_by_role("img", name="De plekken naast elkaar")).to_be_visible()
+    page.get_by_text("Filters aanpassen").click()
+    page.get_by_label("stad", exact=True).check()
+    page.get_by_role("button", name="Filters toepassen").click()
+    page.wait_for_url("**level=city**")
+    places = page.locator("#figure-places tbody th")
+    expect(places).to_have_text(["Almere", "Den Haag", "Rotterdam", "Tilburg", "Utrecht"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert axe_violations(page) == []
