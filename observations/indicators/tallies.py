@@ -209,11 +209,12 @@ class Tallies:
         result = {"hours": defaultdict(dict), "encounters": defaultdict(dict)}
         result |= {"sessions": {}, "zones": {}}
         for row in db.session.execute(sa.union_all(*branches)):
-            measures = (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5)
+            # A sum over no rows (zone conditions without any scan) is NULL.
+            measures = tuple(m or 0 for m in (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5))
             if row.fact == "sessions":
-                result["sessions"][row.i1] = int(row.m0)
+                result["sessions"][row.i1] = int(measures[0])
             elif row.fact == "zones":
-                result["zones"][row.t1] = (row.m0, int(row.m1))
+                result["zones"][row.t1] = (measures[0], int(measures[1]))
             elif row.kind == "cond":
                 result[row.fact]["cond"][(row.t1, row.t2)] = measures
             else:
