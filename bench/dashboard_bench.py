@@ -113,7 +113,7 @@ def make_sites(study: Study) -> list[Site]:
     return sites
 
 
-def session_rows(rng, site, zones, observer, zone_info, now, ids, rows, most: int) -> None:
+def session_rows(rng, site, zones, observer, zone_info, now, ids, rows, most, scan_minutes):
     """One session with its zones, scans, counts, conditions, encounters and flags."""
     day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
     local = datetime(day.year, day.month, day.day, rng.randint(8, 19), rng.choice((0, 15, 30)))
@@ -137,10 +137,10 @@ def session_rows(rng, site, zones, observer, zone_info, now, ids, rows, most: in
         }
     )
     rows["session_zones"] += [{"session_id": session_id, "zone_id": z} for z in zones]
-    for round_no in range(max(1, minutes // SCAN_MINUTES)):
+    for round_no in range(max(1, minutes // scan_minutes)):
         for position, zone in enumerate(zones):
             scan_id = ids["scan"] = ids["scan"] + 1
-            at = began + timedelta(minutes=5 + SCAN_MINUTES * round_no + position)
+            at = began + timedelta(minutes=5 + scan_minutes * round_no + position)
             rows["scans"].append(
                 common
                 | {
@@ -186,7 +186,7 @@ def session_rows(rng, site, zones, observer, zone_info, now, ids, rows, most: in
         ]
 
 
-def fill(url: str, instance: str, encounters: int) -> None:
+def fill(url: str, instance: str, encounters: int, scan_minutes: int = SCAN_MINUTES) -> None:
     """A study with about `encounters` encounters (see the module docstring)."""
     app = fresh_app(url, instance)
     rng = random.Random(11)
@@ -220,7 +220,7 @@ def fill(url: str, instance: str, encounters: int) -> None:
                 observer = observers[number % len(observers)].id
                 session_rows(
                     rng, site, zones, observer, zone_info, now, ids, rows,
-                    encounters - ids["encounter"],
+                    encounters - ids["encounter"], scan_minutes,
                 )  # fmt: skip
                 number += 1
                 if ids["encounter"] >= encounters:
@@ -238,9 +238,12 @@ def fill(url: str, instance: str, encounters: int) -> None:
                             f"(SELECT max(id) FROM {table}))"
                         )
                     )
-                connection.execute(sa.text("ANALYZE"))
-            else:
-                connection.execute(sa.text("ANALYZE"))
+        # What autovacuum does soon after a bulk load: statistics, and on PostgreSQL the
+        # visibility map that lets a query read a covering index without the table.
+        autocommit = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit as connection:
+            is_pg = db.engine.dialect.name == "postgresql"
+            connection.execute(sa.text("VACUUM ANALYZE" if is_pg else "ANALYZE"))
 
 
 def best_ms(work, runs: int = RUNS) -> float:
@@ -251,10 +254,39 @@ def best_ms(work, runs: int = RUNS) -> float:
         started = time.perf_counter()
         work()
         best = min(best, time.perf_counter() - started)
+        db.session.rollback()
     return best * 1000
 
 
-def measure(url: str, instance: str) -> tuple[int, float, float, float]:
+def evidence(study, f) -> None:
+    """Print what the pages' parts cost, and bare passes over the same rows."""
+    from observations.indicators.local_time import utc_hour
+    from observations.indicators.tallies import MIX_CATEGORIES, Tallies
+
+    for name, scope in (("site", f.replace(sites=(study.sites[0].id,))), ("compare", f)):
+        parts = {
+            part: best_ms(lambda p=part, s=scope: getattr(Tallies.of(study, s), p), 3)
+            for part in ("time", "mix", "kinds")
+        }
+        print(f"  {name}: " + " ".join(f"{part}={ms:.0f} ms" for part, ms in parts.items()))
+    e, counts = Encounter.__table__, ScanCount.__table__
+    bucket = utc_hour(e.c.occurred_at)
+    bare = {
+        "encounters grouped by session and hour": sa.select(sa.func.count()).select_from(
+            sa.select(e.c.session_id, bucket)
+            .where(e.c.retracted.is_(False))
+            .group_by(e.c.session_id, bucket)
+            .subquery()
+        ),
+        "sum of the mix categories' scan counts": sa.select(sa.func.sum(counts.c.count)).where(
+            counts.c.category.in_(MIX_CATEGORIES)
+        ),
+    }
+    for label, query in bare.items():
+        print(f"  bare pass, {label}: {best_ms(lambda q=query: db.session.execute(q), 3):.0f} ms")
+
+
+def measure(url: str, instance: str, explain: bool) -> tuple[int, float, float, float]:
     """Time the site dashboard, the comparison and the floor on a filled database."""
     app = app_on(url, instance)
     with app.app_context():
@@ -262,9 +294,16 @@ def measure(url: str, instance: str) -> tuple[int, float, float, float]:
         site = study.sites[0]
         f = indicators.Filters()
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Encounter))
+        rows = {
+            table: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for table, model in (("sessions", Session), ("scans", Scan), ("scan counts", ScanCount))
+        }
+        print("rows: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
         floor = best_ms(lambda: db.session.execute(sa.text("SELECT count(*) FROM encounters")))
         site_ms = best_ms(lambda: indicators.site_dashboard(study, site, f))
         compare_ms = best_ms(lambda: indicators.comparison(study, f))
+        if explain:
+            evidence(study, f)
         db.session.remove()
     return count, site_ms, compare_ms, floor
 
@@ -277,14 +316,23 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="measure the database as it is, without filling it"
     )
+    parser.add_argument(
+        "--scan-minutes",
+        type=int,
+        default=SCAN_MINUTES,
+        help="minutes between two scans of a zone (default %(default)s, as in the demo)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="also time the parts and bare passes"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         if not args.keep:
             started = time.perf_counter()
-            fill(url, tmp, args.encounters)
+            fill(url, tmp, args.encounters, args.scan_minutes)
             print(f"filled {args.encounters} encounters in {time.perf_counter() - started:.0f} s")
-        count, site_ms, compare_ms, floor_ms = measure(url, tmp)
+        count, site_ms, compare_ms, floor_ms = measure(url, tmp, args.explain)
     print(
         f"encounters={count} site_ms={site_ms:.0f} compare_ms={compare_ms:.0f} "
         f"floor_ms={floor_ms:.0f}"

@@ -48,8 +48,9 @@ def _generic(element, compiler, **kw):
 
 @compiles(epoch_seconds, "sqlite")
 def _sqlite(element, compiler, **kw):
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff'; strftime would round the fraction up.
     (value,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(strftime('%s', {value}) AS INTEGER)"
+    return f"CAST(strftime('%s', substr({value}, 1, 19)) AS INTEGER)"
 
 
 class utc_hour(FunctionElement):

@@ -33,17 +33,16 @@ def _in(sites, site_id) -> bool:
 
 def hours_of(t: Tallies, sites=None) -> float:
     """Observed hours within the filters (at some sites)."""
-    days = t.time["hours"]["day"]
-    return sum(m[0] for (site, _day), m in days.items() if _in(sites, site)) / 3600
+    return sum(seconds for site, (seconds, _) in t.by_site.items() if _in(sites, site)) / 3600
 
 
 def encounter_sums(t: Tallies, sites=None) -> tuple[int, ...]:
     """(encounters, strangers, recognised, acquaintances, across ages, different company)."""
     total = [0] * 6
-    for (site, _day), measures in t.time["encounters"]["day"].items():
+    for site, (_seconds, sums) in t.by_site.items():
         if _in(sites, site):
-            total = [a + b for a, b in zip(total, measures, strict=True)]
-    return tuple(int(n) for n in total)
+            total = [a + b for a, b in zip(total, sums, strict=True)]
+    return tuple(total)
 
 
 def totals_of(t: Tallies, sites=None) -> Totals:

@@ -91,7 +91,7 @@ class Scope:
             query = query.where(Session.started_at < self.utc_to)
         if self.utc_from is not None:
             query = query.where(Session.ended_at > self.utc_from)
-        return query.cte("scoped")
+        return query.subquery("scoped")
 
     def record_filter(self, table, time_column) -> list:
         """SQL conditions on a record table: not retracted, in the zones, within the dates."""

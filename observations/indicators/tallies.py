@@ -74,6 +74,19 @@ def _rollups(fact: str, cells, measures) -> list:
     ]
 
 
+def _execute(statement):
+    """Run a tally statement; on PostgreSQL without JIT and with room to hash in memory.
+
+    JIT compiling these plans costs more than it saves (seconds at a million encounters),
+    and at the default 4 MB work_mem the groupings spill to disk. SET LOCAL lasts until the
+    end of the transaction only.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+    return db.session.execute(statement)
+
+
 class Tallies:
     """The grouped figures of one scope; each statement runs on first use."""
 
@@ -98,6 +111,16 @@ class Tallies:
         if self.scope.f.sites:
             query = query.where(Site.id.in_(self.scope.f.sites))
         return list(db.session.scalars(query.order_by(Site.position, Site.name)))
+
+    @cached_property
+    def by_site(self) -> dict[int, tuple[float, tuple[int, ...]]]:
+        """{site id: (observed seconds, encounter sums)} summed over the local days."""
+        result: dict[int, list] = defaultdict(lambda: [0.0, [0] * 6])
+        for (site, _day), measures in self.time["hours"]["day"].items():
+            result[site][0] += measures[0]
+        for (site, _day), measures in self.time["encounters"]["day"].items():
+            result[site][1] = [a + int(b) for a, b in zip(result[site][1], measures, strict=True)]
+        return {site: (seconds, tuple(sums)) for site, (seconds, sums) in result.items()}
 
     def _hour_cells(self, scoped):
         """CTE: each session's kept seconds per local hour (id, site, conditions, lh, seconds)."""
@@ -208,12 +231,13 @@ class Tallies:
         ]
         result = {"hours": defaultdict(dict), "encounters": defaultdict(dict)}
         result |= {"sessions": {}, "zones": {}}
-        for row in db.session.execute(sa.union_all(*branches)):
-            measures = (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5)
+        for row in _execute(sa.union_all(*branches)):
+            # A sum over no rows (zone conditions without any scan) is NULL.
+            measures = tuple(m or 0 for m in (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5))
             if row.fact == "sessions":
-                result["sessions"][row.i1] = int(row.m0)
+                result["sessions"][row.i1] = int(measures[0])
             elif row.fact == "zones":
-                result["zones"][row.t1] = (row.m0, int(row.m1))
+                result["zones"][row.t1] = (measures[0], int(measures[1]))
             elif row.kind == "cond":
                 result[row.fact]["cond"][(row.t1, row.t2)] = measures
             else:
@@ -325,7 +349,7 @@ class Tallies:
             .prefix_with("MATERIALIZED")
         )
         counts = ScanCount.__table__
-        rows = db.session.execute(
+        rows = _execute(
             select(
                 scans.c.site_id,
                 scans.c.window,
@@ -348,7 +372,7 @@ class Tallies:
         conditions = scope.record_filter(e, e.c.occurred_at)
         if not scope.f.whole_day:
             conditions += scope.keeps(clock.hour_number(e.c.occurred_at))
-        rows = db.session.execute(
+        rows = _execute(
             select(scoped.c.site_id, e.c.encounter_type, e.c.parties, func.count())
             .select_from(e)
             .join(scoped, scoped.c.id == e.c.session_id)
