@@ -23,13 +23,14 @@ session_zones = sa.Table(
 )
 
 
-def _code_row(class_name: str, table: str, owner: str):
+def _code_row(class_name: str, table: str, owner: str, indexes: tuple = ()):
     """Build the mapped class for one code of a multi-valued category."""
     return type(
         class_name,
         (db.Model,),
         {
             "__tablename__": table,
+            "__table_args__": indexes,
             f"{owner}_id": mapped_column(
                 sa.ForeignKey(f"{owner}s.id", ondelete="CASCADE"), primary_key=True
             ),
@@ -41,7 +42,13 @@ def _code_row(class_name: str, table: str, owner: str):
 
 SessionWeather = _code_row("SessionWeather", "session_weather", "session")
 ScanCondition = _code_row("ScanCondition", "scan_conditions", "scan")
-EncounterFlag = _code_row("EncounterFlag", "encounter_flags", "encounter")
+# Indicators count the encounters with one flag (observations/indicators/tallies.py).
+EncounterFlag = _code_row(
+    "EncounterFlag",
+    "encounter_flags",
+    "encounter",
+    (sa.Index("ix_encounter_flags_code", "code", "encounter_id"),),
+)
 
 
 class Session(CapturedRecord, db.Model):
@@ -108,7 +115,11 @@ class Scan(CapturedRecord, db.Model):
     """Counts of the people present in one zone at one moment (SOPARC scan)."""
 
     __tablename__ = "scans"
-    __extra_table_args__ = (sa.Index("ix_scans_session_observed", "session_id", "observed_at"),)
+    __extra_table_args__ = (
+        sa.Index("ix_scans_session_observed", "session_id", "observed_at"),
+        # Covers the indicators' pass over a session's scans (indicators/tallies.py).
+        sa.Index("ix_scans_tally", "session_id", "observed_at", "zone_id", "retracted"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
@@ -131,7 +142,11 @@ class ScanCount(db.Model):
     """How many people in a scan carry one code of one category (long format)."""
 
     __tablename__ = "scan_counts"
-    __table_args__ = (sa.CheckConstraint("count >= 0", name="count_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("count >= 0", name="count_not_negative"),
+        # Covers the visitor mix: the counts are read from the index alone.
+        sa.Index("ix_scan_counts_tally", "scan_id", "category", "code", "count"),
+    )
 
     scan_id: Mapped[int] = mapped_column(
         sa.ForeignKey("scans.id", ondelete="CASCADE"), primary_key=True
@@ -147,6 +162,17 @@ class Encounter(CapturedRecord, db.Model):
     __tablename__ = "encounters"
     __extra_table_args__ = (
         sa.Index("ix_encounters_session_occurred", "session_id", "occurred_at"),
+        # Covers the indicators' one pass over a session's encounters (indicators/tallies.py).
+        sa.Index(
+            "ix_encounters_tally",
+            "session_id",
+            "occurred_at",
+            "retracted",
+            "zone_id",
+            "encounter_type",
+            "relation",
+            "parties",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,4 +5,4 @@ from ..models import Role
 
 bp = study_blueprint("research", roles=(Role.LEAD, Role.COORDINATOR))
 
-from . import corrections, exports, queue, reliability, routes, session  # noqa: F401
+from . import corrections, dashboards, exports, queue, reliability, routes, session  # noqa: F401

@@ -12,6 +12,7 @@ AREAS = (
     "review",
     "corrections",
     "reliability",
+    "dashboards",
 )
 
 

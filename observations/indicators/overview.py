@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import Encounter, Session, Site, Study, User
+from ..extensions import db
+from ..models import Encounter, Session, Site, Study, User
 
 
 def site_overview(study: Study) -> list[dict]:

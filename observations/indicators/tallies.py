@@ -1,0 +1,382 @@
+"""The SQL behind every indicator: a few grouped statements, each table read once.
+
+1. `time` — observed hours, encounters and zone conditions. Sessions are cut into one-hour
+   buckets (a recursive CTE), encounters are grouped per session, bucket and zone (one pass,
+   with their relation and flags as sums), and both are rolled up by site, local hour of the
+   week, week, local day and session conditions, in one UNION ALL over materialised CTEs.
+2. `mix` — the people counted in scans per site, time window, category and code.
+3. `kinds` — encounters per type and parties.
+
+Each runs when first asked for, so that a single indicator runs only what it needs. Python
+only combines the few hundred to few thousand rows that come back.
+"""
+
+from collections import defaultdict
+from functools import cached_property
+
+import sqlalchemy as sa
+from sqlalchemy import func, literal, null, select
+
+from ..codebook import codes_by_category
+from ..extensions import db
+from ..models import Encounter, EncounterFlag, Scan, ScanCondition, ScanCount, Site, Study
+from .filters import Filters
+from .scope import Scope
+
+RELATIONS = ("strangers", "recognised", "acquaintances")
+FLAGS = ("across_ages", "different_company")
+MIX_CATEGORIES = ("age", "gender", "company", "role", "regular")
+# The roll-ups of the time statement: "day" (site, local day number), "how" (site, hour of
+# the week, 0 = Monday 0:00), "cond" (programme level, crowding) and "sessions" (site).
+NO_MEASURES = (0,) * 6
+
+
+def _least(a, b):
+    return sa.case((a < b, a), else_=b)
+
+
+def _greatest(a, b):
+    return sa.case((a > b, a), else_=b)
+
+
+def _count_if(condition):
+    return func.sum(sa.case((condition, 1), else_=0))
+
+
+def _branch(fact: str, kind: str, cte, keys: dict, measures, group: bool = True):
+    """One UNION ALL branch: `measures` (up to six) summed over `cte` by the keys given.
+
+    Every branch has the same columns: fact, kind, two integer keys, two text keys, six measures.
+    """
+    measures = list(measures) + [literal(0)] * (6 - len(measures))
+    columns = [
+        literal(fact).label("fact"),
+        literal(kind).label("kind"),
+        sa.cast(keys.get("i1", null()), sa.BigInteger).label("i1"),
+        sa.cast(keys.get("i2", null()), sa.BigInteger).label("i2"),
+        sa.cast(keys.get("t1", null()), sa.String).label("t1"),
+        sa.cast(keys.get("t2", null()), sa.String).label("t2"),
+        *(sa.cast(m, sa.Float).label(f"m{n}") for n, m in enumerate(measures)),
+    ]
+    query = select(*columns).select_from(cte)
+    return query.group_by(*keys.values()) if group and keys else query
+
+
+def _rollups(fact: str, cells, measures) -> list:
+    """The "day", "how" and "cond" roll-ups of a cell CTE (site, lh, programme, crowding)."""
+    c = cells.c
+    day = c.lh // 24
+    how = ((day + 3) % 7) * 24 + c.lh % 24
+    return [
+        _branch(fact, "day", cells, {"i1": c.site_id, "i2": day}, measures),
+        _branch(fact, "how", cells, {"i1": c.site_id, "i2": how}, measures),
+        _branch(fact, "cond", cells, {"t1": c.programme, "t2": c.crowding}, measures),
+    ]
+
+
+def _execute(statement):
+    """Run a tally statement; on PostgreSQL without JIT and with room to hash in memory.
+
+    JIT compiling these plans costs more than it saves (seconds at a million encounters),
+    and at the default 4 MB work_mem the groupings spill to disk. SET LOCAL lasts until the
+    end of the transaction only.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+    return db.session.execute(statement)
+
+
+class Tallies:
+    """The grouped figures of one scope; each statement runs on first use."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+
+    @classmethod
+    def of(cls, study: Study, f: Filters) -> "Tallies":
+        """The tallies of a study within filters."""
+        return cls(Scope.of(study, f))
+
+    @cached_property
+    def codes(self) -> dict[str, list[str]]:
+        """{category: codes in codebook order} of the study's current codebook."""
+        by_category = codes_by_category(self.scope.study)
+        return {key: [c.code for c in codes] for key, codes in by_category.items()}
+
+    @cached_property
+    def sites(self) -> list[Site]:
+        """The study's sites within the filters, in the study's order."""
+        query = select(Site).where(Site.study_id == self.scope.study.id)
+        if self.scope.f.sites:
+            query = query.where(Site.id.in_(self.scope.f.sites))
+        return list(db.session.scalars(query.order_by(Site.position, Site.name)))
+
+    @cached_property
+    def by_site(self) -> dict[int, tuple[float, tuple[int, ...]]]:
+        """{site id: (observed seconds, encounter sums)} summed over the local days."""
+        result: dict[int, list] = defaultdict(lambda: [0.0, [0] * 6])
+        for (site, _day), measures in self.time["hours"]["day"].items():
+            result[site][0] += measures[0]
+        for (site, _day), measures in self.time["encounters"]["day"].items():
+            result[site][1] = [a + int(b) for a, b in zip(result[site][1], measures, strict=True)]
+        return {site: (seconds, tuple(sums)) for site, (seconds, sums) in result.items()}
+
+    def _hour_cells(self, scoped):
+        """CTE: each session's kept seconds per local hour (id, site, conditions, lh, seconds)."""
+        scope, clock = self.scope, self.scope.clock
+        shift = clock.shift
+        first = select(
+            scoped.c.id.label("id"),
+            ((scoped.c.e0 + shift) // 3600).label("b"),
+            ((scoped.c.e1 - 1 + shift) // 3600).label("last"),
+        ).where(scoped.c.e1 > scoped.c.e0)
+        buckets = first.cte("buckets", recursive=True)
+        previous = buckets.alias("previous")
+        buckets = buckets.union_all(
+            select(previous.c.id, previous.c.b + 1, previous.c.last).where(
+                previous.c.b < previous.c.last
+            )
+        )
+        start = buckets.c.b * 3600 - shift
+        hour_number = clock.start_hour_number(start)
+        seconds = _least(scoped.c.e1, start + 3600) - _greatest(scoped.c.e0, start)
+        return (
+            select(
+                scoped.c.id,
+                scoped.c.site_id,
+                scoped.c.programme,
+                scoped.c.crowding,
+                hour_number.label("lh"),
+                seconds.label("seconds"),
+            )
+            .select_from(buckets)
+            .join(scoped, scoped.c.id == buckets.c.id)
+            .where(*scope.keeps(hour_number))
+            .cte("hour_cells")
+            .prefix_with("MATERIALIZED")
+        )
+
+    def _encounter_cells(self, scoped):
+        """CTE: encounters per session, local hour and zone, with relations and flags summed."""
+        scope, clock = self.scope, self.scope.clock
+        e = Encounter.__table__
+        flags = {code: EncounterFlag.__table__.alias(code) for code in FLAGS}
+        bucket = clock.bucket(e.c.occurred_at)
+        query = (
+            select(
+                e.c.session_id,
+                bucket.label("b"),
+                e.c.zone_id,
+                func.count().label("n"),
+                *(_count_if(e.c.relation == r).label(r) for r in RELATIONS),
+                *(func.count(flag.c.code).label(code) for code, flag in flags.items()),
+            )
+            .select_from(e)
+            .join(scoped, scoped.c.id == e.c.session_id)
+        )
+        for code, flag in flags.items():
+            query = query.outerjoin(
+                flag, sa.and_(flag.c.encounter_id == e.c.id, flag.c.code == code)
+            )
+        grouped = (
+            query.where(*scope.record_filter(e, e.c.occurred_at))
+            .group_by(e.c.session_id, bucket, e.c.zone_id)
+            .cte("encounter_groups")
+        )
+        hour_number = clock.start_hour_number(clock.bucket_start(grouped.c.b))
+        return (
+            select(
+                grouped,
+                scoped.c.site_id,
+                scoped.c.programme,
+                scoped.c.crowding,
+                hour_number.label("lh"),
+            )
+            .select_from(grouped)
+            .join(scoped, scoped.c.id == grouped.c.session_id)
+            .where(*scope.keeps(hour_number))
+            .cte("encounter_cells")
+            .prefix_with("MATERIALIZED")
+        )
+
+    @cached_property
+    def time(self) -> dict:
+        """Observed seconds, encounters and zone conditions, rolled up.
+
+        {"hours": {kind: {key: (seconds, …)}}, "encounters": {kind: {key: (n, strangers,
+        recognised, acquaintances, across_ages, different_company)}}, "sessions": {site: n},
+        "zones": {code or None: (zone-seconds, encounters)}} — kinds "day", "how", "cond".
+        """
+        scoped = self.scope.sessions()
+        hours = self._hour_cells(scoped)
+        encounters = self._encounter_cells(scoped)
+        ec = encounters.c
+        branches = [
+            *_rollups("hours", hours, [func.sum(hours.c.seconds)]),
+            _branch(
+                "sessions",
+                "site",
+                hours,
+                {"i1": hours.c.site_id},
+                [func.count(hours.c.id.distinct())],
+            ),
+            *_rollups(
+                "encounters",
+                encounters,
+                [func.sum(ec.n), *(func.sum(ec[r]) for r in RELATIONS)]
+                + [func.sum(ec[code]) for code in FLAGS],
+            ),
+            *self._zone_branches(scoped, hours, encounters),
+        ]
+        result = {"hours": defaultdict(dict), "encounters": defaultdict(dict)}
+        result |= {"sessions": {}, "zones": {}}
+        for row in _execute(sa.union_all(*branches)):
+            # A sum over no rows (zone conditions without any scan) is NULL.
+            measures = tuple(m or 0 for m in (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5))
+            if row.fact == "sessions":
+                result["sessions"][row.i1] = int(measures[0])
+            elif row.fact == "zones":
+                result["zones"][row.t1] = (measures[0], int(measures[1]))
+            elif row.kind == "cond":
+                result[row.fact]["cond"][(row.t1, row.t2)] = measures
+            else:
+                result[row.fact][row.kind][(row.i1, row.i2)] = measures
+        return result
+
+    def _zone_branches(self, scoped, hours, encounters) -> list:
+        """Zone conditions: zone-hours and encounters of all judged zones and per code held.
+
+        A zone counts as having a condition during a session when at least half of the
+        session's scans of that zone (within the filters) recorded it; session-zones without
+        such scans are left out. Hours are zone-hours: the session's hours within the
+        filters, once per zone judged. Returns an "all" branch (t1 NULL) and one per code.
+        """
+        scope, clock = self.scope, self.scope.clock
+        s = Scan.__table__
+        scan_hour = clock.hour_number(s.c.observed_at)
+        scans = (
+            select(s.c.id, s.c.session_id, s.c.zone_id)
+            .select_from(s)
+            .join(scoped, scoped.c.id == s.c.session_id)
+            .where(*scope.record_filter(s, s.c.observed_at), *scope.keeps(scan_hour))
+            .cte("zone_scans")
+            .prefix_with("MATERIALIZED")
+        )
+        session_seconds = (
+            select(hours.c.id, func.sum(hours.c.seconds).label("seconds"))
+            .group_by(hours.c.id)
+            .cte("session_seconds")
+        )
+        zone_encounters = (
+            select(
+                encounters.c.session_id,
+                encounters.c.zone_id,
+                func.sum(encounters.c.n).label("n"),
+            )
+            .group_by(encounters.c.session_id, encounters.c.zone_id)
+            .cte("zone_encounters")
+        )
+        judged = (
+            select(
+                scans.c.session_id,
+                scans.c.zone_id,
+                func.count().label("scans"),
+                func.max(session_seconds.c.seconds).label("seconds"),
+                func.max(func.coalesce(zone_encounters.c.n, 0)).label("n"),
+            )
+            .select_from(scans)
+            .join(session_seconds, session_seconds.c.id == scans.c.session_id)
+            .outerjoin(
+                zone_encounters,
+                sa.and_(
+                    zone_encounters.c.session_id == scans.c.session_id,
+                    zone_encounters.c.zone_id == scans.c.zone_id,
+                ),
+            )
+            .group_by(scans.c.session_id, scans.c.zone_id)
+            .cte("judged")
+            .prefix_with("MATERIALIZED")
+        )
+        c = ScanCondition.__table__
+        recorded = (
+            select(scans.c.session_id, scans.c.zone_id, c.c.code, func.count().label("times"))
+            .select_from(scans)
+            .join(c, c.c.scan_id == scans.c.id)
+            .group_by(scans.c.session_id, scans.c.zone_id, c.c.code)
+            .cte("recorded")
+        )
+        held = (
+            select(recorded.c.code, judged.c.seconds, judged.c.n)
+            .select_from(recorded)
+            .join(
+                judged,
+                sa.and_(
+                    judged.c.session_id == recorded.c.session_id,
+                    judged.c.zone_id == recorded.c.zone_id,
+                ),
+            )
+            .where(2 * recorded.c.times >= judged.c.scans)
+            .cte("held")
+        )
+        measures = lambda cte: [func.sum(cte.c.seconds), func.sum(cte.c.n)]  # noqa: E731
+        return [
+            _branch("zones", "all", judged, {}, measures(judged)),
+            _branch("zones", "code", held, {"t1": held.c.code}, measures(held)),
+        ]
+
+    @cached_property
+    def mix(self) -> dict:
+        """{(site id, window, category, code): people counted} over the scans in scope."""
+        scope, clock = self.scope, self.scope.clock
+        scoped = scope.sessions()
+        s = Scan.__table__
+        scan_hour = clock.hour_number(s.c.observed_at)
+        scans = (
+            select(
+                s.c.id,
+                scoped.c.site_id,
+                sa.case(
+                    (scan_hour % 24 < 12, "morning"),
+                    (scan_hour % 24 < 17, "afternoon"),
+                    else_="evening",
+                ).label("window"),
+            )
+            .select_from(s)
+            .join(scoped, scoped.c.id == s.c.session_id)
+            .where(*scope.record_filter(s, s.c.observed_at), *scope.keeps(scan_hour))
+            .cte("mix_scans")
+            .prefix_with("MATERIALIZED")
+        )
+        counts = ScanCount.__table__
+        rows = _execute(
+            select(
+                scans.c.site_id,
+                scans.c.window,
+                counts.c.category,
+                counts.c.code,
+                func.sum(counts.c.count),
+            )
+            .join(counts, counts.c.scan_id == scans.c.id)
+            .where(counts.c.category.in_(MIX_CATEGORIES))
+            .group_by(scans.c.site_id, scans.c.window, counts.c.category, counts.c.code)
+        )
+        return {(site, window, cat, code): int(n) for site, window, cat, code, n in rows}
+
+    @cached_property
+    def kinds(self) -> dict:
+        """{(site id, encounter type, parties): encounters} within the filters."""
+        scope, clock = self.scope, self.scope.clock
+        scoped = scope.sessions()
+        e = Encounter.__table__
+        conditions = scope.record_filter(e, e.c.occurred_at)
+        if not scope.f.whole_day:
+            conditions += scope.keeps(clock.hour_number(e.c.occurred_at))
+        rows = _execute(
+            select(scoped.c.site_id, e.c.encounter_type, e.c.parties, func.count())
+            .select_from(e)
+            .join(scoped, scoped.c.id == e.c.session_id)
+            .where(*conditions)
+            .group_by(scoped.c.site_id, e.c.encounter_type, e.c.parties)
+        )
+        return {(site, kind, parties): n for site, kind, parties, n in rows}
