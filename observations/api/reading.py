@@ -16,14 +16,13 @@ from flask_babel import gettext as _
 from ..access import refusal
 from ..errors import render_error
 from ..export.csvzip import csv_text, plain
-from ..export.tables import read_all, read_page
+from ..export.tables import COLUMN_TYPES, read_all, read_page
 from ..extensions import db
 from ..models import Role, Study
 from . import bp, read_args
 from .auth import api_user, authenticated
 
 READERS = (Role.LEAD, Role.COORDINATOR)
-TYPES = {"int": "integer", "float": "number", "text": "string", "datetime": "datetime"}
 
 
 def _readable_study(slug: str) -> Study | tuple:
@@ -76,7 +75,7 @@ def _read(slug: str, table: str):
         "study": study.slug,
         "labels": read.options.labels,
         "time_zone": study.timezone,
-        "columns": [{"name": c.header, "type": TYPES[c.kind]} for c in page.columns],
+        "columns": [{"name": c.header, "type": COLUMN_TYPES[c.kind]} for c in page.columns],
         "data": [dict(zip(names, map(plain, row), strict=False)) for row in page.rows],
         "next": next_url,
     }

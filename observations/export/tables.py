@@ -17,6 +17,8 @@ from .source import BATCH, Column, StudyData
 PAGED = ("sessions", "scans", "encounters", "notes")
 WHOLE = ("sites", "codebook")
 TABLES = PAGED + WHOLE
+# How a column's kind is named in the API's answers.
+COLUMN_TYPES = {"int": "integer", "float": "number", "text": "string", "datetime": "datetime"}
 # The types of a row's key, in order (see each sheet's docstring).
 KEYS = {"sessions": (int,), "scans": (int, str, str), "encounters": (int,), "notes": (int,)}
 

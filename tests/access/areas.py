@@ -3,7 +3,16 @@ rows_<area>.py, objects_<area>.py and hostile_<area>.py (fewer hands in one file
 
 import importlib
 
-AREAS = ("accounts", "sites", "team", "schedule", "codebook", "review", "corrections")
+AREAS = (
+    "accounts",
+    "sites",
+    "team",
+    "schedule",
+    "codebook",
+    "review",
+    "corrections",
+    "readapi",
+)
 
 
 def modules(kind: str) -> list:
