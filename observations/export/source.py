@@ -181,6 +181,11 @@ def _paged(query: sa.Select, order: tuple, page: Keyset | None, key: list) -> sa
     return query.order_by(*(part for part in key if not isinstance(part, str))).limit(page.limit)
 
 
+def _streaming(stream: bool) -> dict:
+    """Execution options: a server-side cursor read a batch at a time, or a plain one."""
+    return {"yield_per": BATCH} if stream else {}
+
+
 def _tracked(rows, page: Keyset, key) -> Iterator[tuple]:
     """At most `page.limit` rows, noting each one's key in `page.last` before it is passed on."""
     for row in islice(rows, page.limit):
@@ -364,19 +369,21 @@ class StudyData:
             raise KeyError(session_id)
         return found[session_id]
 
-    def _stream(self, query: sa.Select) -> Iterator[sa.Row]:
-        """Rows of a large query, fetched a batch at a time."""
-        return db.session.execute(query, execution_options={"yield_per": BATCH})
+    def _stream(self, query: sa.Select, stream: bool = True) -> Iterator[sa.Row]:
+        """Rows of a large query, fetched a batch at a time (or all at once: a page of it)."""
+        return db.session.execute(query, execution_options=_streaming(stream))
 
-    def _raw(self, query: sa.Select) -> Iterator[tuple]:
+    def _raw(self, query: sa.Select, stream: bool = True) -> Iterator[tuple]:
         """The DB-API's own tuples of a large query, a batch at a time.
 
         For the million-row sheets: SQLAlchemy builds the query and opens the (server-side)
         cursor; skipping its Row objects saves a third of the reading time. Values come as
-        the driver gives them (SQLite: times as text, flags as 0/1).
+        the driver gives them (SQLite: times as text, flags as 0/1). A page of a sheet
+        (`stream` false) is short: it is read at once, and leaves no cursor open when its
+        reader stops early.
         """
         connection = db.session.connection()
-        result = connection.execute(query, execution_options={"yield_per": BATCH})
+        result = connection.execute(query, execution_options=_streaming(stream))
         try:
             # Opening a streaming result buffers its first row; take that one through
             # SQLAlchemy (values converted, which the callers accept), the rest raw.
@@ -593,7 +600,8 @@ class StudyData:
                 (ScanCount.scan_id, ScanCount.category, ScanCount.code),
                 page,
                 [ScanCount.scan_id, bytewise(ScanCount.category), bytewise(ScanCount.code)],
-            )
+            ),
+            stream=page is None,
         )
         conditions = self._raw(
             _paged(
@@ -612,7 +620,8 @@ class StudyData:
                 (ScanCondition.scan_id, ScanCondition.code),
                 page,
                 [ScanCondition.scan_id, "conditions", bytewise(ScanCondition.code)],
-            )
+            ),
+            stream=page is None,
         )
         merged = merge(counts, conditions, key=lambda row: (row[0], row[5], row[6]))
         if page is not None:
@@ -670,7 +679,8 @@ class StudyData:
                 (Encounter.session_id, Encounter.occurred_at, Encounter.id),
                 page,
                 [Encounter.id],
-            )
+            ),
+            stream=page is None,
         )
         if page is not None:
             result = _tracked(result, page, lambda row: (row[0],))
@@ -720,7 +730,8 @@ class StudyData:
                 (FieldNote.session_id, FieldNote.written_at, FieldNote.id),
                 page,
                 [FieldNote.id],
-            )
+            ),
+            stream=page is None,
         )
         if page is not None:
             result = _tracked(result, page, lambda row: (row[0],))
