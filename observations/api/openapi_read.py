@@ -238,6 +238,7 @@ def _parameters(table: str) -> list[dict]:
             "required": True,
             "schema": {"type": "string", "pattern": SLUG_PATTERN.pattern},
             "description": "The study's short name.",
+            "example": "demo",
         },
         query(
             "format",
