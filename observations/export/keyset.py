@@ -7,6 +7,11 @@ walks the pages get larger keys, so no row is lost or repeated. The sheet record
 each row it yields in `last`, so the caller can say where the next page starts.
 
 Text keys compare byte by byte ("C" collation), the order Python's own comparison gives.
+
+One limit: ids come from a counter when a row is inserted, and on PostgreSQL two syncs running
+at once may commit out of that order. A row whose sync was still committing while a page
+ending past its id was read is not on that walk's later pages (a new walk has it). SQLite
+writes one transaction at a time, so there it cannot happen.
 """
 
 from dataclasses import dataclass

@@ -235,3 +235,20 @@ def test_a_session_stored_while_reading_is_found(app, observed):
         rest = list(rows)
     assert len(before) + len(rest) == 64
     assert {row[2] for row in rest} == {"Bibliotheek Oost", "Markt West"}
+
+
+def test_session_flags_are_the_workbooks_on_every_page(app, client, observed, tmp_path):
+    with app.test_request_context():
+        east = db.session.get(Site, observed.sites["Bibliotheek Oost"])
+        # The same observer at the same time as the first session: both are flagged.
+        observe(user("alpha-fieldworker"), "alpha", east, local("2026-03-02", "10:15"))
+        db.session.commit()
+        study = db.session.scalar(sa.select(Study).filter_by(slug="alpha"))
+        export(study, ExportOptions(format="csv", labels="en"), str(tmp_path / "alpha.zip"))
+    with zipfile.ZipFile(tmp_path / "alpha.zip") as archive:
+        text = archive.read("Sessions.csv").decode("utf-8-sig")
+    header, *sheet = csv.reader(io.StringIO(text))
+    flags = {int(row[0]): row[header.index("flags")] for row in sheet}
+    rows = walk(client, "/api/v1/studies/alpha/sessions?labels=en&limit=1", observed.tokens["root"])
+    assert {row["session_id"]: row["flags"] or "" for row in rows} == flags
+    assert "overlapping sessions" in flags[1] and "overlapping sessions" in flags[5]
