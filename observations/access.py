@@ -78,6 +78,21 @@ def may_access(user: User, study: Study, roles: tuple[str, ...], admin: bool) ->
     return membership is not None and membership.role in roles
 
 
+def refusal(user: User, study: Study | None, roles: tuple[str, ...], admin: bool) -> int | None:
+    """Why the user may not use a study's route: 404, 403, or None when allowed.
+
+    404: there is no such study, or the user is no member of it (its existence stays
+    hidden); 403: a member without one of the roles.
+    """
+    if study is None:
+        return 404
+    if may_access(user, study, roles, admin):
+        return None
+    if membership_in(user, study) is None and not user.is_admin:
+        return 404
+    return 403
+
+
 def landing_url(membership: Membership) -> str:
     """Return the first page of a member's role in their study."""
     return url_for(LANDING_ENDPOINT[Role(membership.role)], slug=membership.study.slug)
@@ -105,16 +120,14 @@ def study_blueprint(name: str, roles: tuple[str, ...], admin: bool = True) -> Bl
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         study = g.study
-        if study is None:
-            abort(404)
-        if may_access(current_user, study, roles, admin):
+        refused = refusal(current_user, study, roles, admin)
+        if refused is None:
             g.membership = membership_in(current_user, study)
             if _changes_archived_study(study):
                 return render_error(403, archived_message(study))
             return None
-        if membership_in(current_user, study) is None and not current_user.is_admin:
+        if refused == 404:
             g.study = None  # the error page must not show the study's name either
-            abort(404)
-        abort(403)
+        abort(refused)
 
     return bp

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from . import audit, studies, text
 from .export import FORMATS, LABELS, ExportOptions, export
+from .export.filters import find_sites, parse_day
 from .extensions import db
-from .models import FIRST_DAY, LAST_DAY, Site, Study
+from .models import Study
 from .pldp.importer import import_pldp
 from .validation import Invalid
 
@@ -26,29 +26,10 @@ def _fail(message: str) -> None:
 
 def _date(value: str | None, option: str) -> date | None:
     """A date from YYYY-MM-DD within the years Terloops stores, or stop with a clear message."""
-    if not value:
-        return None
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        _fail(
-            _(
-                "%(option)s takes a date like 2026-05-01, not %(value)s.",
-                option=option,
-                value=text.visible(value),
-            )
-        )
-    if not FIRST_DAY <= day <= LAST_DAY:
-        _fail(
-            _(
-                "%(option)s takes a date from %(first)s to %(last)s, not %(value)s.",
-                option=option,
-                first=FIRST_DAY.isoformat(),
-                last=LAST_DAY.isoformat(),
-                value=value,
-            )
-        )
-    return day
+        return parse_day(value, option)
+    except ValueError as error:
+        _fail(str(error))
 
 
 def _study(slug: str) -> Study:
@@ -71,20 +52,14 @@ def _study(slug: str) -> Study:
 def export_command(study_slug, out, format_, site_names, date_from, date_to, labels) -> None:
     """Export a study as an Excel workbook, a zip of CSV files or PLDP 1.0."""
     study = _study(study_slug)
-    sites = {s.name: s.id for s in db.session.scalars(select(Site).filter_by(study_id=study.id))}
-    unknown = [name for name in site_names if name not in sites]
-    if unknown:
-        _fail(
-            _(
-                "Unknown site %(names)s. Sites of this study: %(known)s.",
-                names=", ".join(unknown),
-                known=", ".join(sorted(sites)),
-            )
-        )
+    try:
+        sites = find_sites(study, list(site_names))
+    except ValueError as error:
+        _fail(str(error))
     options = ExportOptions(
         format=format_,
         labels=labels,
-        sites=[sites[name] for name in site_names],
+        sites=sites,
         date_from=_date(date_from, "--from"),
         date_to=_date(date_to, "--to"),
     )

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Encounter, FieldNote, Site, Study
 from ..studies import SLUG_PATTERN
 from ..text import rule_of
+from . import openapi_read
 
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 CODE = {"type": "string", "maxLength": 40}
@@ -414,7 +415,10 @@ def document() -> dict:
             "description": "Sync for the offline capture app, and read access for "
             "analysis tools. Authenticate with a personal API token "
             "(Authorization: Bearer …) or the browser session plus "
-            "its CSRF token in X-CSRFToken.",
+            "its CSRF token in X-CSRFToken (not needed to read). "
+            "The read endpoints /studies/{slug}/sessions, scans, encounters, notes, sites "
+            "and codebook give the Excel export's sheets with the same columns and labels: "
+            "JSON in pages (follow `next`), or ?format=csv for the whole table.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -501,9 +505,10 @@ def document() -> dict:
                     },
                 }
             },
+            **openapi_read.paths(),
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **openapi_read.schemas()},
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",

@@ -1,4 +1,7 @@
-"""The CSV export: a zip with one UTF-8 CSV per sheet (with a BOM, so Excel shows accents)."""
+"""The CSV export: a zip with one UTF-8 CSV per sheet (with a BOM, so Excel shows accents).
+
+Also the read API's streamed CSV of one table (`csv_text`), written the same way.
+"""
 
 import csv
 import io
@@ -12,15 +15,39 @@ from .source import Column
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def plain(value):
+    """A value as the CSV and the read API's JSON give it: a time as 'YYYY-MM-DD HH:MM:SS'."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return value
+
+
 def cell(value) -> str:
     """A value as CSV text: times in ISO form, formula-like text defused with a quote."""
     if value is None:
         return ""
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_STARTS) else value
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    return str(value)
+    return str(plain(value))
+
+
+def csv_text(columns: list[Column], rows: Iterable[tuple], chunk: int = 64 * 1024):
+    """A table as UTF-8 CSV text with a BOM, in pieces of about `chunk` characters.
+
+    For a streamed download: the header, then the rows as they come; memory stays flat.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([column.header for column in columns])
+    width = len(columns)
+    for row in rows:
+        writer.writerow([cell(value) for value in row[:width]])
+        if buffer.tell() >= chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 class CsvZip:

@@ -3,12 +3,17 @@
 Every sheet is a header and an iterator of tuples holding ints, floats, strings, local
 (naive) datetimes or None. Rows are streamed with `yield_per`, so memory stays flat however
 large the study; names, labels and observer codes come from small look-up tables read once.
+
+The read API takes the same sheets a page at a time: given a `Keyset`, a sheet lists its
+rows in the order of their keys instead of in time order (keyset.py).
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cached_property
 from heapq import merge
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -33,6 +38,7 @@ from ..models import (
     session_zones,
 )
 from ..review import quality
+from .keyset import Keyset, after, bytewise
 from .options import ExportOptions
 from .words import words
 
@@ -60,6 +66,131 @@ class Column:
 def columns(*specs: tuple) -> list[Column]:
     """Columns from (header, kind[, width]) tuples."""
     return [Column(*spec) for spec in specs]
+
+
+# The columns of each sheet (the encounters' flag columns, one per flag code, go before
+# `note`); the read API describes its tables with them too.
+CODEBOOK_COLUMNS = columns(
+    ("category", "text", 16),
+    ("category_nl", "text", 26),
+    ("category_en", "text", 26),
+    ("applies_to", "text", 11),
+    ("code", "text", 18),
+    ("label_nl", "text", 32),
+    ("label_en", "text", 32),
+    ("description_nl", "text", 40),
+    ("description_en", "text", 40),
+    ("introduced_in", "int", 12),
+    ("retired_in", "int", 11),
+)
+SITES_COLUMNS = columns(
+    ("site_id", "int", 8),
+    ("site", "text", 30),
+    ("site_type", "text", 16),
+    ("city", "text", 14),
+    ("neighbourhood", "text", 18),
+    ("address", "text", 24),
+    ("zone_id", "int", 8),
+    ("zone", "text", 26),
+    ("zone_area_m2", "float", 12),
+)
+SESSIONS_COLUMNS = columns(
+    ("session_id", "int", 10),
+    ("session_uuid", "text", 38),
+    ("site", "text", 28),
+    ("zones", "text", 32),
+    ("observer", "text", 9),
+    ("planned", "int", 8),
+    ("start", "datetime", 17),
+    ("end", "datetime", 17),
+    ("minutes", "float", 9),
+    ("weather", "text", 24),
+    ("temperature_c", "float", 13),
+    ("crowding", "text", 12),
+    ("programme", "text", 22),
+    ("review", "text", 14),
+    ("review_comment", "text", 40),
+    ("flags", "text", 30),
+    ("scans", "int", 7),
+    ("encounters", "int", 11),
+    ("notes", "int", 7),
+    ("codebook_version", "int", 10),
+)
+SCANS_COLUMNS = columns(
+    ("session_id", "int", 10),
+    ("scan_id", "int", 9),
+    ("site", "text", 28),
+    ("zone", "text", 24),
+    ("observer", "text", 9),
+    ("time", "datetime", 17),
+    ("category", "text", 12),
+    ("code", "text", 22),
+    ("count", "int", 7),
+    ("codebook_version", "int", 10),
+)
+ENCOUNTERS_COLUMNS = columns(
+    ("session_id", "int", 10),
+    ("encounter_id", "int", 12),
+    ("site", "text", 28),
+    ("zone", "text", 24),
+    ("observer", "text", 9),
+    ("time", "datetime", 17),
+    ("encounter_type", "text", 22),
+    ("parties", "text", 22),
+    ("relation", "text", 20),
+    ("note", "text", 40),
+    ("codebook_version", "int", 10),
+)
+NOTES_COLUMNS = columns(
+    ("session_id", "int", 10),
+    ("note_id", "int", 8),
+    ("site", "text", 28),
+    ("zone", "text", 24),
+    ("observer", "text", 9),
+    ("time", "datetime", 17),
+    ("text", "text", 80),
+    ("codebook_version", "int", 10),
+)
+
+
+class Lookup(dict):
+    """A dict that asks `fill(key)` for a key it lacks, e.g. a session added since it was read.
+
+    Streams read while a phone syncs can meet records of a session that is newer than the
+    look-up table; it is fetched then, rather than failing the export.
+    """
+
+    def __init__(self, fill, items=()):
+        super().__init__(items)
+        self.fill = fill
+
+    def __missing__(self, key):
+        value = self[key] = self.fill(key)
+        return value
+
+
+def _paged(query: sa.Select, order: tuple, page: Keyset | None, key: list) -> sa.Select:
+    """The query in the export's order, or (given a page) its part of it in key order.
+
+    `key` lists columns, or a constant where every row of the query has the same value.
+    """
+    if page is None:
+        return query.order_by(*order)
+    if page.after:
+        query = query.where(after(key, page.after))
+    return query.order_by(*(part for part in key if not isinstance(part, str))).limit(page.limit)
+
+
+def _streaming(stream: bool) -> dict:
+    """Execution options: a server-side cursor read a batch at a time, or a plain one."""
+    return {"yield_per": BATCH} if stream else {}
+
+
+def _tracked(rows, page: Keyset, key) -> Iterator[tuple]:
+    """At most `page.limit` rows, noting each one's key in `page.last` before it is passed on."""
+    for row in islice(rows, page.limit):
+        page.last = key(row)
+        yield row
 
 
 class StudyData:
@@ -94,8 +225,12 @@ class StudyData:
                 sa.select(Membership.user_id, Membership.observer_code).filter_by(study_id=study.id)
             ).all()
         )
-        self.sessions = self._load_sessions()
-        self.versions = self.codebook_versions()
+        self.sessions = Lookup(self._late_session, self._load_sessions())
+
+    @cached_property
+    def versions(self) -> list[int]:
+        """The codebook versions the covered records were coded with (read when first asked)."""
+        return self.codebook_versions()
 
     def versioned(self, sheet: tuple[list[Column], Iterator[tuple]]):
         """Keep a sheet's last column, codebook_version, only if versions differ.
@@ -121,10 +256,14 @@ class StudyData:
 
     def where(self) -> dict[int, tuple[str, str | None]]:
         """{session id: (site name, observer code)} for the covered sessions."""
-        return {
-            sid: (self.sites[s.site_id].name, self.observers.get(s.fieldworker_id))
-            for sid, s in self.sessions.items()
-        }
+
+        def place(session) -> tuple[str, str | None]:
+            return self.sites[session.site_id].name, self.observers.get(session.fieldworker_id)
+
+        return Lookup(
+            lambda sid: place(self.sessions[sid]),
+            ((sid, place(s)) for sid, s in self.sessions.items()),
+        )
 
     def label(self, category: str, code: str | None) -> str | None:
         """The text of a code (an unknown code stays as it is)."""
@@ -196,41 +335,55 @@ class StudyData:
             query = query.where(Session.started_at < end)
         return query
 
-    def _load_sessions(self) -> dict[int, sa.Row]:
-        """The covered sessions (a study has thousands at most), in time order."""
-        rows = db.session.execute(
-            sa.select(
-                Session.id,
-                Session.uuid,
-                Session.site_id,
-                Session.fieldworker_id,
-                Session.slot_id,
-                Session.started_at,
-                Session.ended_at,
-                Session.temperature_c,
-                Session.crowding,
-                Session.programme,
-                Session.review_state,
-                Session.codebook_version,
-            )
-            .where(Session.id.in_(self.session_filter()))
-            .order_by(Session.started_at, Session.id)
-        )
-        return {row.id: row for row in rows}
+    def _load_sessions(self, page: Keyset | None = None) -> dict[int, sa.Row]:
+        """The covered sessions (a study has thousands at most), in time order.
 
-    def _stream(self, query: sa.Select) -> Iterator[sa.Row]:
-        """Rows of a large query, fetched a batch at a time."""
-        return db.session.execute(query, execution_options={"yield_per": BATCH})
+        With a page: those after its key, in the order of their ids, at most its limit.
+        """
+        query = sa.select(
+            Session.id,
+            Session.uuid,
+            Session.site_id,
+            Session.fieldworker_id,
+            Session.slot_id,
+            Session.started_at,
+            Session.ended_at,
+            Session.temperature_c,
+            Session.crowding,
+            Session.programme,
+            Session.review_state,
+            Session.codebook_version,
+        ).where(Session.id.in_(self.session_filter()))
+        if page is None:
+            query = query.order_by(Session.started_at, Session.id)
+        else:
+            if page.after:
+                query = query.where(after([Session.id], page.after))
+            query = query.order_by(Session.id).limit(page.limit)
+        return {row.id: row for row in db.session.execute(query)}
 
-    def _raw(self, query: sa.Select) -> Iterator[tuple]:
+    def _late_session(self, session_id: int) -> sa.Row:
+        """A covered session that was stored after the others were read."""
+        found = self._load_sessions(Keyset(after=(session_id - 1,), limit=1))
+        if session_id not in found:
+            raise KeyError(session_id)
+        return found[session_id]
+
+    def _stream(self, query: sa.Select, stream: bool = True) -> Iterator[sa.Row]:
+        """Rows of a large query, fetched a batch at a time (or all at once: a page of it)."""
+        return db.session.execute(query, execution_options=_streaming(stream))
+
+    def _raw(self, query: sa.Select, stream: bool = True) -> Iterator[tuple]:
         """The DB-API's own tuples of a large query, a batch at a time.
 
         For the million-row sheets: SQLAlchemy builds the query and opens the (server-side)
         cursor; skipping its Row objects saves a third of the reading time. Values come as
-        the driver gives them (SQLite: times as text, flags as 0/1).
+        the driver gives them (SQLite: times as text, flags as 0/1). A page of a sheet
+        (`stream` false) is short: it is read at once, and leaves no cursor open when its
+        reader stops early.
         """
         connection = db.session.connection()
-        result = connection.execute(query, execution_options={"yield_per": BATCH})
+        result = connection.execute(query, execution_options=_streaming(stream))
         try:
             # Opening a streaming result buffers its first row; take that one through
             # SQLAlchemy (values converted, which the callers accept), the rest raw.
@@ -244,24 +397,30 @@ class StudyData:
         finally:
             result.close()
 
-    def _many(self, table, owner: str, value: str) -> dict[int, list]:
+    def _many(
+        self, table, owner: str, value: str, covered: sa.Select | None = None
+    ) -> dict[int, list]:
         """{session id: [values]} of a session's child table, for the covered sessions."""
         found: dict[int, list] = {}
         rows = db.session.execute(
             sa.select(table.c[owner], table.c[value])
-            .where(table.c[owner].in_(self.session_filter()))
+            .where(table.c[owner].in_(self._covered(covered)))
             .order_by(table.c[owner], table.c[value])
         )
         for owner_id, item in rows:
             found.setdefault(owner_id, []).append(item)
         return found
 
-    def _count_by_session(self, model) -> dict[int, int]:
+    def _covered(self, covered: sa.Select | None) -> sa.Select:
+        """The given selection of session ids, or by default all the export covers."""
+        return self.session_filter() if covered is None else covered
+
+    def _count_by_session(self, model, covered: sa.Select | None = None) -> dict[int, int]:
         """{session id: number of live records} of a kind."""
         return dict(
             db.session.execute(
                 sa.select(model.session_id, sa.func.count())
-                .where(model.session_id.in_(self.session_filter()), model.retracted.is_(False))
+                .where(model.session_id.in_(self._covered(covered)), model.retracted.is_(False))
                 .group_by(model.session_id)
             ).all()
         )
@@ -299,19 +458,7 @@ class StudyData:
 
     def codebook_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
         """Every category and code, with both languages and the versions they are valid in."""
-        header = columns(
-            ("category", "text", 16),
-            ("category_nl", "text", 26),
-            ("category_en", "text", 26),
-            ("applies_to", "text", 11),
-            ("code", "text", 18),
-            ("label_nl", "text", 32),
-            ("label_en", "text", 32),
-            ("description_nl", "text", 40),
-            ("description_en", "text", 40),
-            ("introduced_in", "int", 12),
-            ("retired_in", "int", 11),
-        )
+        header = CODEBOOK_COLUMNS
         rows = (
             (
                 cat.key,
@@ -333,17 +480,7 @@ class StudyData:
 
     def sites_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
         """One row per zone, with its site."""
-        header = columns(
-            ("site_id", "int", 8),
-            ("site", "text", 30),
-            ("site_type", "text", 16),
-            ("city", "text", 14),
-            ("neighbourhood", "text", 18),
-            ("address", "text", 24),
-            ("zone_id", "int", 8),
-            ("zone", "text", 26),
-            ("zone_area_m2", "float", 12),
-        )
+        header = SITES_COLUMNS
         by_site: dict[int, list] = {}
         for zone in self.zones.values():
             by_site.setdefault(zone.site_id, []).append(zone)
@@ -366,43 +503,30 @@ class StudyData:
 
         return header, rows()
 
-    def sessions_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
+    def sessions_sheet(self, page: Keyset | None = None) -> tuple[list[Column], Iterator[tuple]]:
         """One row per session: where, who (by code), when, conditions, review, tallies.
 
         `review_comment` is the newest review decision's comment; `flags` the session's
-        data-quality flags (review/quality.py), computed for all covered sessions at once.
+        data-quality flags (review/quality.py), computed for all covered sessions at once
+        (with a page: for the page's sessions, which are the covered ones in its id range).
         """
-        header = columns(
-            ("session_id", "int", 10),
-            ("session_uuid", "text", 38),
-            ("site", "text", 28),
-            ("zones", "text", 32),
-            ("observer", "text", 9),
-            ("planned", "int", 8),
-            ("start", "datetime", 17),
-            ("end", "datetime", 17),
-            ("minutes", "float", 9),
-            ("weather", "text", 24),
-            ("temperature_c", "float", 13),
-            ("crowding", "text", 12),
-            ("programme", "text", 22),
-            ("review", "text", 14),
-            ("review_comment", "text", 40),
-            ("flags", "text", 30),
-            ("scans", "int", 7),
-            ("encounters", "int", 11),
-            ("notes", "int", 7),
-            ("codebook_version", "int", 10),
-        )
-        zones = self._many(session_zones, "session_id", "zone_id")
-        weather = self._many(SessionWeather.__table__, "session_id", "code")
-        counts = [self._count_by_session(m) for m in (Scan, Encounter, FieldNote)]
+        header = SESSIONS_COLUMNS
+        sessions, covered = self.sessions, self.session_filter()
+        if page is not None:
+            sessions = self._load_sessions(page)
+            ids = list(sessions) or [0]
+            covered = covered.where(Session.id.between(ids[0], ids[-1]))
+        zones = self._many(session_zones, "session_id", "zone_id", covered)
+        weather = self._many(SessionWeather.__table__, "session_id", "code", covered)
+        counts = [self._count_by_session(m, covered) for m in (Scan, Encounter, FieldNote)]
         review = words(self.options.labels)["review"]
-        comments = self._review_comments()
-        flags = self._flags()
+        comments = self._review_comments(covered)
+        flags = self._flags(covered)
 
         def rows():
-            for s in self.sessions.values():
+            for s in sessions.values():
+                if page is not None:
+                    page.last = (s.id,)
                 minutes = (s.ended_at - s.started_at).total_seconds() / 60 if s.ended_at else None
                 yield (
                     s.id,
@@ -429,84 +553,85 @@ class StudyData:
 
         return header, rows()
 
-    def _review_comments(self) -> dict[int, str]:
+    def _review_comments(self, covered: sa.Select | None = None) -> dict[int, str]:
         """{session id: the comment of its newest review decision} for the covered sessions."""
         newest: dict[int, str] = {}
         rows = db.session.execute(
             sa.select(Review.session_id, Review.comment)
-            .where(Review.session_id.in_(self.session_filter()))
+            .where(Review.session_id.in_(self._covered(covered)))
             .order_by(Review.session_id, Review.created_at, Review.id)
         )
         for session_id, comment in rows:
             newest[session_id] = comment
         return newest
 
-    def _flags(self) -> dict[int, str]:
+    def _flags(self, covered: sa.Select | None = None) -> dict[int, str]:
         """{session id: its data-quality flags, joined by "; "} in the export's labels."""
         labels = self.options.labels
         with force_locale("en" if labels == "codes" else labels):
-            found = quality.session_flags(self.study, self.session_filter())
+            found = quality.session_flags(self.study, self._covered(covered))
             return {
                 sid: "; ".join(flag.code if labels == "codes" else flag.label for flag in flags)
                 for sid, flags in found.items()
             }
 
-    def scans_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
+    def scans_sheet(self, page: Keyset | None = None) -> tuple[list[Column], Iterator[tuple]]:
         """Long format: one row per scan × category × code, with the number of people.
 
         A zone condition appears as category `conditions` with count 1 (present).
+        A row's key is (scan id, category, code).
         """
-        header = columns(
-            ("session_id", "int", 10),
-            ("scan_id", "int", 9),
-            ("site", "text", 28),
-            ("zone", "text", 24),
-            ("observer", "text", 9),
-            ("time", "datetime", 17),
-            ("category", "text", 12),
-            ("code", "text", 22),
-            ("count", "int", 7),
-            ("codebook_version", "int", 10),
-        )
+        header = SCANS_COLUMNS
         live = sa.and_(Scan.session_id.in_(self.session_filter()), Scan.retracted.is_(False))
         counts = self._raw(
-            sa.select(
-                Scan.id,
-                Scan.session_id,
-                Scan.zone_id,
-                raw_time(Scan.observed_at),
-                Scan.codebook_version,
-                ScanCount.category,
-                ScanCount.code,
-                ScanCount.count,
-            )
-            .join(ScanCount, ScanCount.scan_id == Scan.id)
-            .where(live)
-            .order_by(ScanCount.scan_id, ScanCount.category, ScanCount.code)
+            _paged(
+                sa.select(
+                    Scan.id,
+                    Scan.session_id,
+                    Scan.zone_id,
+                    raw_time(Scan.observed_at),
+                    Scan.codebook_version,
+                    ScanCount.category,
+                    ScanCount.code,
+                    ScanCount.count,
+                )
+                .join(ScanCount, ScanCount.scan_id == Scan.id)
+                .where(live),
+                (ScanCount.scan_id, ScanCount.category, ScanCount.code),
+                page,
+                [ScanCount.scan_id, bytewise(ScanCount.category), bytewise(ScanCount.code)],
+            ),
+            stream=page is None,
         )
         conditions = self._raw(
-            sa.select(
-                Scan.id,
-                Scan.session_id,
-                Scan.zone_id,
-                raw_time(Scan.observed_at),
-                Scan.codebook_version,
-                sa.literal("conditions"),
-                ScanCondition.code,
-                sa.literal(1),
-            )
-            .join(ScanCondition, ScanCondition.scan_id == Scan.id)
-            .where(live)
-            .order_by(ScanCondition.scan_id, ScanCondition.code)
+            _paged(
+                sa.select(
+                    Scan.id,
+                    Scan.session_id,
+                    Scan.zone_id,
+                    raw_time(Scan.observed_at),
+                    Scan.codebook_version,
+                    sa.literal("conditions"),
+                    ScanCondition.code,
+                    sa.literal(1),
+                )
+                .join(ScanCondition, ScanCondition.scan_id == Scan.id)
+                .where(live),
+                (ScanCondition.scan_id, ScanCondition.code),
+                page,
+                [ScanCondition.scan_id, "conditions", bytewise(ScanCondition.code)],
+            ),
+            stream=page is None,
         )
+        merged = merge(counts, conditions, key=lambda row: (row[0], row[5], row[6]))
+        if page is not None:
+            merged = _tracked(merged, page, lambda row: (row[0], row[5], row[6]))
 
         def rows():
             # Hot loop: names are bound to locals, per-session facts looked up once.
             where, stamp, labels = self.where(), self.stamp, self._labels
             zone_name = {zid: zone.name for zid, zone in self.zones.items()}
-            for scan_id, session_id, zone_id, at, version, category, code, n in merge(
-                counts, conditions, key=lambda row: (row[0], row[5], row[6])
-            ):
+            for scan_id, session_id, zone_id, at, version, category, code, n in merged:
                 site, observer = where[session_id]
                 yield (
                     session_id,
@@ -523,23 +648,11 @@ class StudyData:
 
         return header, rows()
 
-    def encounters_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
-        """One row per encounter, with a 0/1 column per encounter flag."""
-        flag_columns = [(f"flag_{code}", "int", 12) for code in self.flag_codes]
-        header = columns(
-            ("session_id", "int", 10),
-            ("encounter_id", "int", 12),
-            ("site", "text", 28),
-            ("zone", "text", 24),
-            ("observer", "text", 9),
-            ("time", "datetime", 17),
-            ("encounter_type", "text", 22),
-            ("parties", "text", 22),
-            ("relation", "text", 20),
-            *flag_columns,
-            ("note", "text", 40),
-            ("codebook_version", "int", 10),
-        )
+    def encounters_sheet(self, page: Keyset | None = None) -> tuple[list[Column], Iterator[tuple]]:
+        """One row per encounter, with a 0/1 column per encounter flag; its key is its id."""
+        flag_columns = [Column(f"flag_{code}", "int", 12) for code in self.flag_codes]
+        at = [c.header for c in ENCOUNTERS_COLUMNS].index("note")
+        header = [*ENCOUNTERS_COLUMNS[:at], *flag_columns, *ENCOUNTERS_COLUMNS[at:]]
         flags = [
             sa.exists().where(
                 EncounterFlag.encounter_id == Encounter.id, EncounterFlag.code == code
@@ -547,21 +660,30 @@ class StudyData:
             for code in self.flag_codes
         ]
         result = self._raw(
-            sa.select(
-                Encounter.id,
-                Encounter.session_id,
-                Encounter.zone_id,
-                raw_time(Encounter.occurred_at),
-                Encounter.encounter_type,
-                Encounter.parties,
-                Encounter.relation,
-                Encounter.note,
-                Encounter.codebook_version,
-                *flags,
-            )
-            .where(Encounter.session_id.in_(self.session_filter()), Encounter.retracted.is_(False))
-            .order_by(Encounter.session_id, Encounter.occurred_at, Encounter.id)
+            _paged(
+                sa.select(
+                    Encounter.id,
+                    Encounter.session_id,
+                    Encounter.zone_id,
+                    raw_time(Encounter.occurred_at),
+                    Encounter.encounter_type,
+                    Encounter.parties,
+                    Encounter.relation,
+                    Encounter.note,
+                    Encounter.codebook_version,
+                    *flags,
+                ).where(
+                    Encounter.session_id.in_(self.session_filter()),
+                    Encounter.retracted.is_(False),
+                ),
+                (Encounter.session_id, Encounter.occurred_at, Encounter.id),
+                page,
+                [Encounter.id],
+            ),
+            stream=page is None,
         )
+        if page is not None:
+            result = _tracked(result, page, lambda row: (row[0],))
 
         def rows():
             # Hot loop: names are bound to locals, per-session facts looked up once.
@@ -589,30 +711,30 @@ class StudyData:
 
         return header, rows()
 
-    def notes_sheet(self) -> tuple[list[Column], Iterator[tuple]]:
-        """One row per field note."""
-        header = columns(
-            ("session_id", "int", 10),
-            ("note_id", "int", 8),
-            ("site", "text", 28),
-            ("zone", "text", 24),
-            ("observer", "text", 9),
-            ("time", "datetime", 17),
-            ("text", "text", 80),
-            ("codebook_version", "int", 10),
-        )
+    def notes_sheet(self, page: Keyset | None = None) -> tuple[list[Column], Iterator[tuple]]:
+        """One row per field note; its key is its id."""
+        header = NOTES_COLUMNS
         result = self._stream(
-            sa.select(
-                FieldNote.id,
-                FieldNote.session_id,
-                FieldNote.zone_id,
-                raw_time(FieldNote.written_at),
-                FieldNote.text,
-                FieldNote.codebook_version,
-            )
-            .where(FieldNote.session_id.in_(self.session_filter()), FieldNote.retracted.is_(False))
-            .order_by(FieldNote.session_id, FieldNote.written_at, FieldNote.id)
+            _paged(
+                sa.select(
+                    FieldNote.id,
+                    FieldNote.session_id,
+                    FieldNote.zone_id,
+                    raw_time(FieldNote.written_at),
+                    FieldNote.text,
+                    FieldNote.codebook_version,
+                ).where(
+                    FieldNote.session_id.in_(self.session_filter()),
+                    FieldNote.retracted.is_(False),
+                ),
+                (FieldNote.session_id, FieldNote.written_at, FieldNote.id),
+                page,
+                [FieldNote.id],
+            ),
+            stream=page is None,
         )
+        if page is not None:
+            result = _tracked(result, page, lambda row: (row[0],))
 
         def rows():
             for nid, sid, zone_id, at, text, version in result:

@@ -13,6 +13,7 @@ AREAS = (
     "corrections",
     "reliability",
     "dashboards",
+    "readapi",
 )
 
 
