@@ -271,6 +271,13 @@ def evidence(study, f) -> None:
         print(f"  {name}: " + " ".join(f"{part}={ms:.0f} ms" for part, ms in parts.items()))
     e, counts = Encounter.__table__, ScanCount.__table__
     bucket = utc_hour(e.c.occurred_at)
+    flags = {code: EncounterFlag.__table__.alias(code) for code in ("age", "company")}
+    joined = e
+    for code, flag in zip(flags, ("across_ages", "different_company"), strict=True):
+        joined = joined.outerjoin(
+            flags[code],
+            sa.and_(flags[code].c.encounter_id == e.c.id, flags[code].c.code == flag),
+        )
     bare = {
         "encounters grouped by session and hour": sa.select(sa.func.count()).select_from(
             sa.select(e.c.session_id, bucket)
@@ -278,6 +285,11 @@ def evidence(study, f) -> None:
             .group_by(e.c.session_id, bucket)
             .subquery()
         ),
+        "encounters with their two flags": sa.select(
+            *(sa.func.count(flag.c.code) for flag in flags.values())
+        )
+        .select_from(joined)
+        .where(e.c.retracted.is_(False)),
         "sum of the mix categories' scan counts": sa.select(sa.func.sum(counts.c.count)).where(
             counts.c.category.in_(MIX_CATEGORIES)
         ),
