@@ -9,9 +9,12 @@ N encounters spread over two years of sessions (both DST changes of each year in
   - encounters with type, parties and relation (3 % without relation), 1 % retracted, and
     flags (across ages 25 %, different company 30 %, via object 10 %); dated site profiles.
 Then times, server-side and as the best of a few runs, `site_dashboard` for the first site,
-`comparison` of all sites, and the floor `SELECT count(*) FROM encounters`.
+`comparison` of all sites, and the floor `SELECT count(*) FROM encounters`. `--explain` also
+times the three statements behind each page and bare passes over the same rows (grouping
+the encounters, joining their flags, summing the scan counts): what no query can go below.
 
-    python bench/dashboard_bench.py --encounters 1000000 [--database-url URL] [--keep]
+    python bench/dashboard_bench.py --encounters 1000000 [--database-url URL] [--explain]
+        [--scan-minutes 30] [--keep (measure the database as it is)]
 
 Last line: `encounters=N site_ms=A compare_ms=B floor_ms=F`.
 """

@@ -1,9 +1,10 @@
 """The SQL behind every indicator: a few grouped statements, each table read once.
 
 1. `time` — observed hours, encounters and zone conditions. Sessions are cut into one-hour
-   buckets (a recursive CTE), encounters are grouped per session, bucket and zone (one pass,
-   with their relation and flags as sums), and both are rolled up by site, local hour of the
-   week, week, local day and session conditions, in one UNION ALL over materialised CTEs.
+   buckets (a recursive CTE); encounters are grouped per session, bucket and zone in one pass
+   (their relation and flags as sums), then per session and local hour; both are rolled up
+   by site and local day, by site and hour of the week, and by session conditions, in one
+   UNION ALL over materialised CTEs, with the zone conditions beside them.
 2. `mix` — the people counted in scans per site, time window, category and code.
 3. `kinds` — encounters per type and parties.
 
