@@ -9,9 +9,12 @@ N encounters spread over two years of sessions (both DST changes of each year in
   - encounters with type, parties and relation (3 % without relation), 1 % retracted, and
     flags (across ages 25 %, different company 30 %, via object 10 %); dated site profiles.
 Then times, server-side and as the best of a few runs, `site_dashboard` for the first site,
-`comparison` of all sites, and the floor `SELECT count(*) FROM encounters`.
+`comparison` of all sites, and the floor `SELECT count(*) FROM encounters`. `--explain` also
+times the three statements behind each page and bare passes over the same rows (grouping
+the encounters, joining their flags, summing the scan counts): what no query can go below.
 
-    python bench/dashboard_bench.py --encounters 1000000 [--database-url URL] [--keep]
+    python bench/dashboard_bench.py --encounters 1000000 [--database-url URL] [--explain]
+        [--scan-minutes 30] [--keep (measure the database as it is)]
 
 Last line: `encounters=N site_ms=A compare_ms=B floor_ms=F`.
 """
@@ -271,6 +274,13 @@ def evidence(study, f) -> None:
         print(f"  {name}: " + " ".join(f"{part}={ms:.0f} ms" for part, ms in parts.items()))
     e, counts = Encounter.__table__, ScanCount.__table__
     bucket = utc_hour(e.c.occurred_at)
+    flags = {code: EncounterFlag.__table__.alias(code) for code in ("age", "company")}
+    joined = e
+    for code, flag in zip(flags, ("across_ages", "different_company"), strict=True):
+        joined = joined.outerjoin(
+            flags[code],
+            sa.and_(flags[code].c.encounter_id == e.c.id, flags[code].c.code == flag),
+        )
     bare = {
         "encounters grouped by session and hour": sa.select(sa.func.count()).select_from(
             sa.select(e.c.session_id, bucket)
@@ -278,6 +288,11 @@ def evidence(study, f) -> None:
             .group_by(e.c.session_id, bucket)
             .subquery()
         ),
+        "encounters with their two flags": sa.select(
+            *(sa.func.count(flag.c.code) for flag in flags.values())
+        )
+        .select_from(joined)
+        .where(e.c.retracted.is_(False)),
         "sum of the mix categories' scan counts": sa.select(sa.func.sum(counts.c.count)).where(
             counts.c.category.in_(MIX_CATEGORIES)
         ),

@@ -172,7 +172,12 @@ class PlaceRow:
 
 @dataclass(frozen=True)
 class SiteDashboard:
-    """Everything the site page shows."""
+    """Everything the site page shows.
+
+    Beyond the contract: `rates_by_parties`, `rates_by_relation` (as `encounter_rates`) and
+    `profile` (the site's profile valid today, cleaned; None without one).
+    `mix_by_window` is {category: {window: Shares}}.
+    """
 
     site_id: int
     filters: Filters
@@ -193,7 +198,11 @@ class SiteDashboard:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Everything the cross-site page shows."""
+    """Everything the cross-site page shows: the figures of all places together, and `places`.
+
+    Beyond the contract: `rates_by_parties`, `rates_by_relation` and `familiarity_by_site`
+    (as `familiarity(per="site")`).
+    """
 
     level: str
     filters: Filters

@@ -39,6 +39,9 @@ class Scope:
         ).one()
         years = [d.year for d in (first, last, f.date_from, f.date_to) if d is not None]
         years = years or [2000]
+        # A record a little outside its session's years still gets the right offset: the
+        # offsets before the first and after the last transition hold up to the next change,
+        # and no zone changes its clock around New Year.
         return cls(study, f, LocalClock(study.timezone, min(years), max(years)))
 
     @property

@@ -1,9 +1,10 @@
 """The SQL behind every indicator: a few grouped statements, each table read once.
 
 1. `time` — observed hours, encounters and zone conditions. Sessions are cut into one-hour
-   buckets (a recursive CTE), encounters are grouped per session, bucket and zone (one pass,
-   with their relation and flags as sums), and both are rolled up by site, local hour of the
-   week, week, local day and session conditions, in one UNION ALL over materialised CTEs.
+   buckets (a recursive CTE); encounters are grouped per session, bucket and zone in one pass
+   (their relation and flags as sums), then per session and local hour; both are rolled up
+   by site and local day, by site and hour of the week, and by session conditions, in one
+   UNION ALL over materialised CTEs, with the zone conditions beside them.
 2. `mix` — the people counted in scans per site, time window, category and code.
 3. `kinds` — encounters per type and parties.
 
@@ -77,13 +78,17 @@ def _rollups(fact: str, cells, measures) -> list:
 def _execute(statement):
     """Run a tally statement; on PostgreSQL without JIT and with room to hash in memory.
 
-    JIT compiling these plans costs more than it saves (seconds at a million encounters),
-    and at the default 4 MB work_mem the groupings spill to disk. SET LOCAL lasts until the
+    JIT compiling these plans costs more than it saves (seconds at a million encounters); at
+    the default 4 MB work_mem the groupings spill to disk or sort where a hash would do (the
+    planner cannot tell that a CASE over local hours yields three windows); and with the
+    default random_page_cost (4, for spinning disks) it reads every encounter for one site
+    rather than that site's sessions through the covering index. SET LOCAL lasts until the
     end of the transaction only.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL jit = off"))
-        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        db.session.execute(sa.text("SET LOCAL work_mem = '256MB'"))
+        db.session.execute(sa.text("SET LOCAL random_page_cost = 1.1"))
     return db.session.execute(statement)
 
 
@@ -158,7 +163,8 @@ class Tallies:
         )
 
     def _encounter_cells(self, scoped):
-        """CTE: encounters per session, local hour and zone, with relations and flags summed."""
+        """CTEs: encounters per session and local hour (site, conditions, relations and flags
+        summed), and per session and zone (for the zone conditions)."""
         scope, clock = self.scope, self.scope.clock
         e = Encounter.__table__
         flags = {code: EncounterFlag.__table__.alias(code) for code in FLAGS}
@@ -183,22 +189,34 @@ class Tallies:
             query.where(*scope.record_filter(e, e.c.occurred_at))
             .group_by(e.c.session_id, bucket, e.c.zone_id)
             .cte("encounter_groups")
+            .prefix_with("MATERIALIZED")
         )
-        hour_number = clock.start_hour_number(clock.bucket_start(grouped.c.b))
-        return (
+        g = grouped.c
+        hour_number = clock.start_hour_number(clock.bucket_start(g.b))
+        # The roll-ups need no zone: summed per session and hour they read a third of the rows.
+        keys = (g.session_id, g.b, scoped.c.site_id, scoped.c.programme, scoped.c.crowding)
+        cells = (
             select(
-                grouped,
-                scoped.c.site_id,
-                scoped.c.programme,
-                scoped.c.crowding,
+                *keys[:1],
+                *keys[2:],
                 hour_number.label("lh"),
+                func.sum(g.n).label("n"),
+                *(func.sum(g[name]).label(name) for name in (*RELATIONS, *FLAGS)),
             )
             .select_from(grouped)
-            .join(scoped, scoped.c.id == grouped.c.session_id)
+            .join(scoped, scoped.c.id == g.session_id)
             .where(*scope.keeps(hour_number))
+            .group_by(*keys)
             .cte("encounter_cells")
             .prefix_with("MATERIALIZED")
         )
+        zones = (
+            select(g.session_id, g.zone_id, func.sum(g.n).label("n"))
+            .where(*scope.keeps(hour_number))
+            .group_by(g.session_id, g.zone_id)
+            .cte("zone_encounters")
+        )
+        return cells, zones
 
     @cached_property
     def time(self) -> dict:
@@ -210,7 +228,7 @@ class Tallies:
         """
         scoped = self.scope.sessions()
         hours = self._hour_cells(scoped)
-        encounters = self._encounter_cells(scoped)
+        encounters, zone_encounters = self._encounter_cells(scoped)
         ec = encounters.c
         branches = [
             *_rollups("hours", hours, [func.sum(hours.c.seconds)]),
@@ -227,7 +245,7 @@ class Tallies:
                 [func.sum(ec.n), *(func.sum(ec[r]) for r in RELATIONS)]
                 + [func.sum(ec[code]) for code in FLAGS],
             ),
-            *self._zone_branches(scoped, hours, encounters),
+            *self._zone_branches(scoped, hours, zone_encounters),
         ]
         result = {"hours": defaultdict(dict), "encounters": defaultdict(dict)}
         result |= {"sessions": {}, "zones": {}}
@@ -244,7 +262,7 @@ class Tallies:
                 result[row.fact][row.kind][(row.i1, row.i2)] = measures
         return result
 
-    def _zone_branches(self, scoped, hours, encounters) -> list:
+    def _zone_branches(self, scoped, hours, zone_encounters) -> list:
         """Zone conditions: zone-hours and encounters of all judged zones and per code held.
 
         A zone counts as having a condition during a session when at least half of the
@@ -267,15 +285,6 @@ class Tallies:
             select(hours.c.id, func.sum(hours.c.seconds).label("seconds"))
             .group_by(hours.c.id)
             .cte("session_seconds")
-        )
-        zone_encounters = (
-            select(
-                encounters.c.session_id,
-                encounters.c.zone_id,
-                func.sum(encounters.c.n).label("n"),
-            )
-            .group_by(encounters.c.session_id, encounters.c.zone_id)
-            .cte("zone_encounters")
         )
         judged = (
             select(
@@ -346,7 +355,9 @@ class Tallies:
             .join(scoped, scoped.c.id == s.c.session_id)
             .where(*scope.record_filter(s, s.c.observed_at), *scope.keeps(scan_hour))
             .cte("mix_scans")
-            .prefix_with("MATERIALIZED")
+            # SQLite: work out each scan's window once, not once per count. PostgreSQL plans
+            # better (an index join for one site) with the CTE inlined.
+            .prefix_with("MATERIALIZED", dialect="sqlite")
         )
         counts = ScanCount.__table__
         rows = _execute(
