@@ -48,13 +48,21 @@ def test_demo_builds_the_study_of_the_design(demo_app):
         for site in sites:
             assert 2 <= len(site.zones) <= 4
         usernames = set(db.session.scalars(sa.select(User.username)))
-        assert usernames == {"admin", "coordinator", "lead", "fieldworker", "fieldworker2"}
-        roles = {m.user.username: m.role for m in db.session.scalars(sa.select(Membership))}
-        assert roles == {
-            "coordinator": "coordinator",
-            "lead": "lead",
-            "fieldworker": "fieldworker",
-            "fieldworker2": "fieldworker",
+        assert usernames == {
+            "admin",
+            "coordinator",
+            "lead",
+            "fieldworker",
+            "fieldworker2",
+            "fieldworker3",
+        }
+        members = db.session.scalars(sa.select(Membership)).all()
+        assert {m.user.username: (m.role, m.observer_code) for m in members} == {
+            "fieldworker": ("fieldworker", "W01"),
+            "fieldworker2": ("fieldworker", "W02"),
+            "lead": ("lead", "W03"),
+            "coordinator": ("coordinator", "W04"),
+            "fieldworker3": ("fieldworker", "W05"),
         }
 
 
@@ -70,7 +78,7 @@ def test_demo_has_weeks_of_plausible_fieldwork(demo_app):
             if session in running:
                 continue
             assert session.ended_at > session.started_at
-            assert session.fieldworker.username in ("fieldworker", "fieldworker2")
+            assert session.fieldworker.username in ("fieldworker", "fieldworker2", "fieldworker3")
             for encounter in session.encounters:
                 assert session.started_at <= encounter.occurred_at <= session.ended_at
             for scan in session.scans:
@@ -105,7 +113,10 @@ def test_demo_schedule_covers_the_next_two_weeks(demo_app):
         assert {s.fieldworker.username for s in upcoming if s.fieldworker} == {
             "fieldworker",
             "fieldworker2",
+            "fieldworker3",
         }
+        paired = [s for s in upcoming if s.partner is not None]
+        assert paired and all(s.partner_id != s.fieldworker_id for s in paired)
 
 
 def test_demo_uses_every_scan_category(demo_app):
@@ -128,7 +139,7 @@ def test_demo_accounts_log_in_with_the_demo_password(demo_app):
     from tests.conftest import AuthActions
 
     client = demo_app.test_client()
-    for username in ("admin", "coordinator", "lead", "fieldworker", "fieldworker2"):
+    for username in ("admin", "coordinator", "lead", "fieldworker", "fieldworker2", "fieldworker3"):
         assert AuthActions(client).login(username, "terloops-demo").status_code == 302
         AuthActions(client).logout()
 
