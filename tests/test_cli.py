@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from observations import demo
+from observations.demo import fieldwork
 from observations.extensions import db
 from observations.models import (
     Encounter,
@@ -133,6 +135,37 @@ def test_demo_twice_changes_nothing(demo_app):
     assert result.exit_code == 0
     assert "De demostudie bestaat al; er is niets veranderd." in result.output
     assert row_counts(demo_app) == before
+
+
+def test_demo_is_the_same_when_built_again_at_the_same_moment(app_factory, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from tests.conftest import empty_database
+
+    moment = datetime.now(UTC).replace(microsecond=0)
+    monkeypatch.setattr(fieldwork, "utcnow", lambda: moment)
+    today = moment.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    built = []
+    for _ in range(2):
+        app = app_factory()
+        with app.app_context():
+            db.create_all()
+            demo.create_demo(password="correct-horse-battery", today=today)
+            db.session.commit()
+            encounters = sa.select(
+                Encounter.uuid, Encounter.occurred_at, Encounter.zone_id, Encounter.relation
+            )
+            counts = sa.select(ScanCount.category, ScanCount.code, sa.func.sum(ScanCount.count))
+            built.append(
+                (
+                    sorted(db.session.execute(encounters).all()),
+                    sorted(db.session.execute(counts.group_by(ScanCount.category, ScanCount.code))),
+                    sorted(db.session.scalars(sa.select(Session.uuid))),
+                )
+            )
+        empty_database(app)
+    assert built[0] == built[1]
+    assert len(built[0][0]) > 2000
 
 
 def test_demo_accounts_log_in_with_the_demo_password(demo_app):

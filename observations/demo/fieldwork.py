@@ -9,20 +9,13 @@ records are written with a few bulk inserts, the sessions through the ORM.
 
 import itertools
 import math
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..extensions import db
 from ..models import (
-    Encounter,
-    EncounterFlag,
-    FieldNote,
     Review,
-    Scan,
-    ScanCondition,
-    ScanCount,
     Session,
     Site,
     Slot,
@@ -30,7 +23,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import observing, pairs
+from . import observing, pairs, storing
 from .observing import Records, Visit, pick
 from .patterns import PATTERNS
 
@@ -65,11 +58,6 @@ REVIEW_COMMENTS = {
 REPLY = "Klopt, mijn telefoon was leeg halverwege. De scans van de leestafels heb ik op papier."
 # Sessions that ended in the last week are still waiting for the lead.
 PENDING_DAYS = 7
-
-
-def _uuid(rng) -> str:
-    """A random version-4 UUID drawn from the seeded generator."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 @dataclass
@@ -260,7 +248,7 @@ class FieldworkGenerator:
         rng, indoors = self.rng, visit.spec["indoors"]
         codes, _, temperature = self.weather[start.astimezone(self.zone).date()]
         session = Session(
-            uuid=_uuid(rng),
+            uuid=storing.new_uuid(rng),
             study_id=self.study.id,
             site=visit.site,
             fieldworker=observer,
@@ -342,76 +330,9 @@ class FieldworkGenerator:
     def store(self) -> None:
         """Write the sessions through the ORM, then their records with a few bulk inserts."""
         db.session.flush()
-        rng, scans, encounters, notes = self.rng, [], [], []
-        for observed in self.observed:
-            session, records = observed.session, observed.records
-            common = {
-                "study_id": self.study.id,
-                "session_id": session.id,
-                "received_at": session.received_at,
-            }
-            for row in records.scans:
-                scans.append((row, {**common, "uuid": _uuid(rng), "zone_id": row.zone.id}))
-            for row in records.encounters:
-                encounters.append((row, {**common, "uuid": _uuid(rng), "zone_id": row.zone.id}))
-            for row in records.notes:
-                zone_id = row.zone.id if row.zone is not None else None
-                notes.append(
-                    {**common, "uuid": _uuid(rng), "zone_id": zone_id, "written_at": row.at}
-                    | {"device_time": row.at, "text": row.text}
-                )
-        scan_ids = _insert(
-            Scan, [values | {"observed_at": r.at, "device_time": r.at} for r, values in scans]
+        storing.store_records(
+            self.rng, self.study.id, [(o.session, o.records) for o in self.observed]
         )
-        _insert_plain(
-            ScanCount,
-            [
-                {"scan_id": sid, "category": category, "code": code, "count": count}
-                for sid, (row, _) in zip(scan_ids, scans, strict=True)
-                for category, code, count in observing.counted(row)
-            ],
-        )
-        _insert_plain(
-            ScanCondition,
-            [
-                {"scan_id": sid, "code": code}
-                for sid, (row, _) in zip(scan_ids, scans, strict=True)
-                for code in dict.fromkeys(row.conditions)
-            ],
-        )
-        encounter_ids = _insert(
-            Encounter,
-            [
-                values
-                | {"occurred_at": r.at, "device_time": r.at, "encounter_type": r.kind}
-                | {"parties": r.parties, "relation": r.relation, "note": r.note}
-                for r, values in encounters
-            ],
-        )
-        _insert_plain(
-            EncounterFlag,
-            [
-                {"encounter_id": eid, "code": code}
-                for eid, (row, _) in zip(encounter_ids, encounters, strict=True)
-                for code in row.flags
-            ],
-        )
-        _insert_plain(FieldNote, notes)
-
-
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Insert rows into a model's table in one statement; their new ids, in order."""
-    if not rows:
-        return []
-    table = model.__table__
-    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.execute(statement, rows).scalars())
-
-
-def _insert_plain(model, rows: list[dict]) -> None:
-    """Insert rows into a model's table in one statement."""
-    if rows:
-        db.session.execute(model.__table__.insert(), rows)
 
 
 def generate_fieldwork(
