@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 # What a zone condition does to the encounter rate in that zone while it holds.
 CONDITION_EFFECT = {
     "staff_hosting": 1.8,
-    "organised_activity": 1.5,
+    "organised_activity": 1.8,
     "movable_seats": 1.5,
 }
 # A programme draws more people to the whole site, beyond the zone it runs in.
@@ -92,7 +92,7 @@ PATTERNS = {
         regulars={"regular": 3, "new": 2, "unknown": 4},
     ),
     "Markt Rotterdam-Zuid": Pattern(
-        rate=18,
+        rate=15,
         hours={10: 1.15, 13: 1.05, 15: 0.8},
         weekend=1.35,
         programmes={"none": 18, "commercial_event": 1},
@@ -105,7 +105,7 @@ PATTERNS = {
         regulars={"regular": 5, "new": 1, "unknown": 2},
     ),
     "VerHalenHuis Tilburg": Pattern(
-        rate=9,
+        rate=10,
         hours={10: 0.9, 14: 1.2, 19: 0.75},
         weekend=0.7,
         programmes={"none": 5, "regular_programme": 3, "cultural_event": 1},
