@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from observations import demo
+from observations.demo import fieldwork
 from observations.extensions import db
 from observations.models import (
     Encounter,
@@ -48,13 +50,21 @@ def test_demo_builds_the_study_of_the_design(demo_app):
         for site in sites:
             assert 2 <= len(site.zones) <= 4
         usernames = set(db.session.scalars(sa.select(User.username)))
-        assert usernames == {"admin", "coordinator", "lead", "fieldworker", "fieldworker2"}
-        roles = {m.user.username: m.role for m in db.session.scalars(sa.select(Membership))}
-        assert roles == {
-            "coordinator": "coordinator",
-            "lead": "lead",
-            "fieldworker": "fieldworker",
-            "fieldworker2": "fieldworker",
+        assert usernames == {
+            "admin",
+            "coordinator",
+            "lead",
+            "fieldworker",
+            "fieldworker2",
+            "fieldworker3",
+        }
+        members = db.session.scalars(sa.select(Membership)).all()
+        assert {m.user.username: (m.role, m.observer_code) for m in members} == {
+            "fieldworker": ("fieldworker", "W01"),
+            "fieldworker2": ("fieldworker", "W02"),
+            "lead": ("lead", "W03"),
+            "coordinator": ("coordinator", "W04"),
+            "fieldworker3": ("fieldworker", "W05"),
         }
 
 
@@ -70,7 +80,7 @@ def test_demo_has_weeks_of_plausible_fieldwork(demo_app):
             if session in running:
                 continue
             assert session.ended_at > session.started_at
-            assert session.fieldworker.username in ("fieldworker", "fieldworker2")
+            assert session.fieldworker.username in ("fieldworker", "fieldworker2", "fieldworker3")
             for encounter in session.encounters:
                 assert session.started_at <= encounter.occurred_at <= session.ended_at
             for scan in session.scans:
@@ -105,7 +115,10 @@ def test_demo_schedule_covers_the_next_two_weeks(demo_app):
         assert {s.fieldworker.username for s in upcoming if s.fieldworker} == {
             "fieldworker",
             "fieldworker2",
+            "fieldworker3",
         }
+        paired = [s for s in upcoming if s.partner is not None]
+        assert paired and all(s.partner_id != s.fieldworker_id for s in paired)
 
 
 def test_demo_uses_every_scan_category(demo_app):
@@ -124,11 +137,42 @@ def test_demo_twice_changes_nothing(demo_app):
     assert row_counts(demo_app) == before
 
 
+def test_demo_is_the_same_when_built_again_at_the_same_moment(app_factory, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from tests.conftest import empty_database
+
+    moment = datetime.now(UTC).replace(microsecond=0)
+    monkeypatch.setattr(fieldwork, "utcnow", lambda: moment)
+    today = moment.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    built = []
+    for _ in range(2):
+        app = app_factory()
+        with app.app_context():
+            db.create_all()
+            demo.create_demo(password="correct-horse-battery", today=today)
+            db.session.commit()
+            encounters = sa.select(
+                Encounter.uuid, Encounter.occurred_at, Encounter.zone_id, Encounter.relation
+            )
+            counts = sa.select(ScanCount.category, ScanCount.code, sa.func.sum(ScanCount.count))
+            built.append(
+                (
+                    sorted(db.session.execute(encounters).all()),
+                    sorted(db.session.execute(counts.group_by(ScanCount.category, ScanCount.code))),
+                    sorted(db.session.scalars(sa.select(Session.uuid))),
+                )
+            )
+        empty_database(app)
+    assert built[0] == built[1]
+    assert len(built[0][0]) > 2000
+
+
 def test_demo_accounts_log_in_with_the_demo_password(demo_app):
     from tests.conftest import AuthActions
 
     client = demo_app.test_client()
-    for username in ("admin", "coordinator", "lead", "fieldworker", "fieldworker2"):
+    for username in ("admin", "coordinator", "lead", "fieldworker", "fieldworker2", "fieldworker3"):
         assert AuthActions(client).login(username, "terloops-demo").status_code == 302
         AuthActions(client).logout()
 

@@ -14,7 +14,7 @@ ARGS = ["schedule", "generate", "demo", "--from", "2026-06-01", "--to", "2026-06
 
 @pytest.fixture
 def demo_study(app):
-    """The demo study (five sites, two observers, a schedule of its own)."""
+    """The demo study (five sites, three observers, a schedule of its own)."""
     with app.app_context():
         demo.create_demo(password="correct-horse-battery")
         db.session.commit()
@@ -47,16 +47,16 @@ def test_the_table_shows_the_plan_and_its_balance(runner, demo_study):
 
 
 def test_save_stores_the_plan_and_audits_it_once(app, runner, demo_study):
+    paired_slots = sa.select(sa.func.count(Slot.id)).where(Slot.partner_id.is_not(None))
     with app.app_context():
         before = db.session.scalar(sa.select(sa.func.count(Slot.id)))
+        paired_before = db.session.scalar(paired_slots)  # the demo's own pairs
     result = runner.invoke(args=[*ARGS, "--json", "--save", "--paired-share", "0.5"])
     assert result.exit_code == 0, result.output
     planned = json.loads(result.stdout)["slots"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Slot.id))) == before + len(planned)
-        paired = db.session.scalar(
-            sa.select(sa.func.count(Slot.id)).where(Slot.partner_id.is_not(None))
-        )
+        paired = db.session.scalar(paired_slots) - paired_before
         assert paired == sum(len(s["observers"]) == 2 for s in planned) > 0
         events = db.session.scalars(sa.select(AuditEvent).filter_by(entity="schedule")).all()
         assert len(events) == 1

@@ -1,4 +1,4 @@
-"""The demo study: five meeting places, a team, a schedule and three weeks of fieldwork.
+"""The demo study: five meeting places, a team, a schedule and six weeks of fieldwork.
 
 Generated from a fixed seed, so two runs on the same day give the same data; running it
 when the demo study already exists changes nothing.
@@ -21,14 +21,18 @@ from .places import SITES
 DEMO_SLUG = "demo"
 DEMO_SEED = 2026
 DEFAULT_PASSWORD = "terloops-demo"
-# username, display name, admin, role in the demo study (in observer-code order)
+# username, display name, admin, role in the demo study (in observer-code order: W01 to W05)
 ACCOUNTS = [
     ("fieldworker", "Fatima (veldwerk)", False, "fieldworker"),
     ("fieldworker2", "Bram (veldwerk)", False, "fieldworker"),
     ("lead", "Lieke (onderzoeksleider)", False, "lead"),
     ("coordinator", "Cor (coördinator)", False, "coordinator"),
+    # The third fieldworker came later; three make the three observer pairs of the
+    # reliability check (demo/pairs.py).
+    ("fieldworker3", "Sanne (veldwerk)", False, "fieldworker"),
     ("admin", "Beheerder", True, None),
 ]
+FIELDWORKERS = ("fieldworker", "fieldworker2", "fieldworker3")
 
 
 @dataclass
@@ -89,7 +93,7 @@ def create_demo(password: str = DEFAULT_PASSWORD, today: date | None = None) -> 
         random.Random(DEMO_SEED),
         study,
         places,
-        observers=[users["fieldworker"], users["fieldworker2"]],
+        observers=[users[name] for name in FIELDWORKERS],
         reviewer=users["lead"],
         today=today,
         # Small teams observe too: the coordinator is out at a site right now.

@@ -1,21 +1,21 @@
-"""Generated fieldwork for the demo: a schedule, and sessions with scans, encounters, notes."""
+"""Generated fieldwork for the demo: a schedule, and sessions with scans, encounters, notes.
 
+Six weeks of past fieldwork and two weeks ahead. Each site gets one paired slot a week (two
+fieldworkers at once, for the reliability check); otherwise one observer per slot, with half
+an hour between two slots of one observer, so that no observer's sessions overlap. What is
+recorded comes from observing.py (one observer) and pairs.py (the second of a pair); the
+records are written with a few bulk inserts, the sessions through the ORM.
+"""
+
+import itertools
 import math
-import uuid
-from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
-
-from ..codebook import default_codebook
 from ..extensions import db
 from ..models import (
-    Encounter,
-    FieldNote,
     Review,
-    Scan,
-    ScanCount,
     Session,
     Site,
     Slot,
@@ -23,17 +23,17 @@ from ..models import (
     User,
     utcnow,
 )
-from .places import (
-    DEFAULT_WEIGHTS,
-    ENCOUNTER_NOTES,
-    ENCOUNTER_TYPES,
-    FIELD_NOTES,
-    PARTIES,
-)
+from . import observing, pairs, storing
+from .observing import Records, Visit, pick
+from .patterns import PATTERNS
 
-PAST_DAYS = 21
+PAST_DAYS = 42
 FUTURE_DAYS = 14
-SCAN_CATEGORIES = ("age", "gender", "company", "role", "regular", "posture", "activity")
+# Paired slots this many days ahead or later (today's and the next days' plans stay simple).
+PAIRED_FROM_DAY = 3
+# Half an hour between two slots of one observer: sessions start a little late and run
+# their full length, and the observer has to get to the next site.
+GAP = timedelta(minutes=30)
 # (weather codes, how much it draws people outdoors, relative weight)
 WEATHER = [
     (("sun_exposed", "wind_weak"), 1.25, 3),
@@ -43,7 +43,6 @@ WEATHER = [
     (("rain_heavy", "wind_strong"), 0.25, 1),
     (("fog",), 0.6, 1),
 ]
-HOUR_FACTOR = {10: 0.8, 13: 1.15, 14: 1.1, 15: 1.05, 18: 0.8, 19: 0.7}
 # Comments of the research lead (Dutch, like the demo's team), and the one reply.
 REVIEW_COMMENTS = {
     "has_issues": [
@@ -61,34 +60,13 @@ REPLY = "Klopt, mijn telefoon was leeg halverwege. De scans van de leestafels he
 PENDING_DAYS = 7
 
 
-def _uuid(rng) -> str:
-    """A random version-4 UUID drawn from the seeded generator."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+@dataclass
+class Observed:
+    """A session and what was recorded in it, until both are written."""
 
-
-def _poisson(rng, lam: float) -> int:
-    """Draw from a Poisson distribution (Knuth for small means, normal beyond)."""
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k - 1
-
-
-def _pick(rng, weights: dict, k: int = 1) -> list:
-    """Draw k keys with the given relative weights."""
-    return rng.choices(list(weights), weights=list(weights.values()), k=k)
-
-
-def _category_weights(category: str, zone: dict) -> dict:
-    """Weights over every code of a category: the zone's profile plus a small share for the rest."""
-    codes = next(c for c in default_codebook()["categories"] if c["key"] == category)["codes"]
-    profile = zone.get(category) or DEFAULT_WEIGHTS.get(category, {})
-    return {c["code"]: profile.get(c["code"], 0.3) for c in codes}
+    session: Session
+    records: Records
+    paired: bool = False
 
 
 class FieldworkGenerator:
@@ -99,274 +77,204 @@ class FieldworkGenerator:
         self.observers, self.reviewer = observers, reviewer
         self.zone = ZoneInfo(study.timezone)
         self.now = utcnow()
-        self.scan_counts: list[tuple[Scan, str, str, int]] = []
         self.reviews: list[Review] = []
-        self.sessions: list[Session] = []
+        self.observed: list[Observed] = []
+        self.first_day: date | None = None
+        self.weather: dict[date, tuple] = {}
+        self.pairs_made = 0
 
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:
         """An aware datetime at a local hour of a day."""
         return datetime.combine(day, time(hour, minute), tzinfo=self.zone)
 
-    def weather_by_day(self, days: list[date]) -> dict[date, tuple]:
+    def weather_by_day(self, days: list[date]) -> None:
         """One weather picture and temperature per day, shared by all sites."""
         weights = {entry: entry[2] for entry in WEATHER}
-        result = {}
         for day in days:
-            codes, factor, _ = _pick(self.rng, weights)[0]
+            codes, factor, _ = pick(self.rng, weights)[0]
             seasonal = 10.5 - 7.5 * math.cos(2 * math.pi * (day.timetuple().tm_yday - 15) / 365)
-            result[day] = (codes, factor, round(seasonal + self.rng.uniform(-3, 3), 1))
-        return result
+            self.weather[day] = (codes, factor, round(seasonal + self.rng.uniform(-3, 3), 1))
 
     def schedule(self, today: date) -> list[Slot]:
-        """Slots for the past three weeks and the coming two, balanced over times of day."""
+        """Slots for the past six weeks and the coming two, with a paired slot per site a week."""
+        self.first_day = today - timedelta(days=PAST_DAYS)
         slots, turn = [], 0
+        busy: dict[int, list[Slot]] = {id(o): [] for o in self.observers}
+        paired_weeks: set[tuple[int, int]] = set()
         for offset in range(-PAST_DAYS, FUTURE_DAYS):
             day = today + timedelta(days=offset)
-            busy: dict[int, list[Slot]] = {}  # the day's slots per observer
-            for spec, site in self.places:
+            for position, (spec, site) in enumerate(self.places):
                 if day.weekday() not in spec["open_days"]:
                     continue
                 wanted = 2 if spec["kind"] == "market" else self._slots_wanted()
-                for hour in self.rng.sample(spec["hours"], wanted):
+                hours = sorted(self.rng.sample(spec["hours"], wanted))
+                for hour, later in itertools.pairwise([*hours, 24]):
                     turn += 1
-                    slot = self._slot(site, self.local(day, hour), None)
-                    if not (offset > 0 and self.rng.random() < 0.1):
+                    # Ends well before the site's next slot: only a pair observes together.
+                    slot = self._slot(site, self.local(day, hour), None, (later - hour) * 60 - 20)
+                    week = (position, (offset + PAST_DAYS) // 7)
+                    pairable = offset < 0 or offset >= PAIRED_FROM_DAY
+                    if pairable and week not in paired_weeks and self._pair(slot, busy):
+                        paired_weeks.add(week)
+                    elif not (offset > 0 and self.rng.random() < 0.1):
                         slot.fieldworker = self._free_observer(turn, slot, busy)
                     slots.append(slot)
         mine_today = [
             s for s in slots if s.fieldworker is self.observers[0] and s.starts_at.date() == today
         ]
         if not mine_today:
-            spec, site = self.places[0]
-            slots.append(self._slot(site, self.local(today, 14), self.observers[0]))
+            slots.append(self._slot_today(today, slots))
         db.session.add_all(slots)
         return slots
 
-    def _free_observer(self, turn: int, slot: Slot, busy: dict) -> User | None:
-        """The next observer in turn who is not observing elsewhere then (or nobody).
+    def _slot_today(self, today: date, slots: list[Slot]) -> Slot:
+        """A slot today for the first observer (the demo's phone screens show one), at a
+        site with nothing else planned then: only a pair observes a site together."""
+        for spec, site in self.places:
+            for hour in (14, *spec["hours"]):
+                slot = self._slot(site, self.local(today, hour), self.observers[0])
+                if all(
+                    s.site is not site
+                    or s.ends_at + GAP <= slot.starts_at
+                    or slot.ends_at + GAP <= s.starts_at
+                    for s in slots
+                ):
+                    return slot
+        return slot
 
-        Half an hour between two slots of one observer: sessions start a little late and run
-        their full length, and the observer has to get to the next site.
-        """
-        gap = timedelta(minutes=30)
+    @staticmethod
+    def _free(observer: User, slot: Slot, busy: dict) -> bool:
+        """Whether the observer has no slot within half an hour of this one."""
+        return all(
+            slot.ends_at + GAP <= s.starts_at or s.ends_at + GAP <= slot.starts_at
+            for s in busy[id(observer)]
+        )
+
+    def _free_observer(self, turn: int, slot: Slot, busy: dict) -> User | None:
+        """The next observer in turn who is not observing elsewhere then (or nobody)."""
         for step in range(len(self.observers)):
             observer = self.observers[(turn + step) % len(self.observers)]
-            theirs = busy.setdefault(id(observer), [])
-            if all(
-                slot.ends_at + gap <= s.starts_at or s.ends_at + gap <= slot.starts_at
-                for s in theirs
-            ):
-                theirs.append(slot)
+            if self._free(observer, slot, busy):
+                busy[id(observer)].append(slot)
                 return observer
         return None
+
+    def _pair(self, slot: Slot, busy: dict) -> bool:
+        """Give the slot two observers, the next pair in turn that is free then."""
+        for step in range(len(pairs.PAIRS)):
+            first, second = pairs.PAIRS[(self.pairs_made + step) % len(pairs.PAIRS)]
+            chosen = [self.observers[first], self.observers[second]]
+            if all(self._free(o, slot, busy) for o in chosen):
+                if self.pairs_made % 2:
+                    chosen.reverse()
+                slot.fieldworker, slot.partner = chosen
+                for observer in chosen:
+                    busy[id(observer)].append(slot)
+                self.pairs_made += 1
+                return True
+        return False
 
     def _slots_wanted(self) -> int:
         """How many slots a site gets on an open day: mostly one, sometimes two or none."""
         draw = self.rng.random()
-        return 0 if draw < 0.3 else 2 if draw > 0.85 else 1
+        return 0 if draw < 0.4 else 2 if draw > 0.9 else 1
 
-    def _slot(self, site: Site, start: datetime, observer: User | None) -> Slot:
+    def _slot(self, site: Site, start: datetime, observer: User | None, longest=120) -> Slot:
         """One planned slot covering all zones of the site."""
         return Slot(
             study_id=self.study.id,
             site=site,
             starts_at=start,
             fieldworker=observer,
-            duration_minutes=self.rng.choice((60, 90, 90, 120)),
+            duration_minutes=self.rng.choice([d for d in (60, 90, 90, 120) if d <= longest]),
             zones=list(site.zones),
         )
 
-    def fieldwork(self, slots: list[Slot], weather: dict) -> None:
-        """Sessions for most past slots, with their scans, encounters, notes and reviews."""
+    def fieldwork(self, slots: list[Slot]) -> None:
+        """Sessions for most past slots (both of a pair), with their records and reviews."""
         specs = {site.id: spec for spec, site in self.places}
         for slot in slots:
-            if slot.fieldworker is None or slot.ends_at > self.now or self.rng.random() < 0.08:
+            if slot.fieldworker is None or slot.ends_at > self.now:
                 continue
+            if slot.partner is None and self.rng.random() < 0.08:
+                continue  # not every planned slot is observed
             start = slot.starts_at + timedelta(minutes=self.rng.randint(0, 10))
-            session = self.session(
-                specs[slot.site.id],
-                slot.site,
-                slot.fieldworker,
-                start,
-                slot.duration_minutes,
-                weather,
-                slot,
-            )
-            db.session.add(session)
-            self.sessions.append(session)
+            end = start + timedelta(minutes=slot.duration_minutes + self.rng.randint(-5, 5))
+            visit = self.visit(specs[slot.site.id], slot.site, start, end)
+            first = self.session(visit, slot.fieldworker, slot)
+            if slot.partner is not None:
+                self.partner(visit, first, slot)
 
-    def store(self) -> None:
-        """Write the sessions and, in one statement, every scan's counts."""
-        db.session.flush()
-        db.session.execute(
-            insert(ScanCount),
-            [
-                {"scan_id": scan.id, "category": category, "code": code, "count": count}
-                for scan, category, code, count in self.scan_counts
-            ],
+    def visit(self, spec, site: Site, start: datetime, end: datetime) -> Visit:
+        """What holds at the site during a session: how busy, what is on, which conditions."""
+        rng, pattern = self.rng, PATTERNS[site.name]
+        local = start.astimezone(self.zone)
+        outdoor = self.weather[local.date()][1]
+        # Rain empties a park, yet never wholly: its regulars come anyway.
+        outdoor = (1.15 if outdoor < 0.7 else 1.0) if spec["indoors"] else outdoor**0.6
+        programme = pick(rng, pattern.programmes)[0]
+        factor = observing.visit_factor(
+            rng, pattern, local.hour, local.weekday() >= 5, outdoor, programme
+        )
+        progress = (local.date() - self.first_day).days / PAST_DAYS
+        zones = list(site.zones)
+        held = observing.zone_conditions(rng, spec, pattern, zones, programme)
+        return Visit(
+            spec, pattern, site, zones, start, end, local.hour, factor, programme, progress, held
         )
 
-    def session(self, spec, site, observer, start, minutes, weather, slot=None) -> Session:
-        """One ended session with everything observed in it."""
+    def session(self, visit: Visit, observer: User, slot=None) -> Observed:
+        """One ended session of the whole site with everything observed in it."""
+        records = observing.observe(self.rng, visit, visit.zones, visit.start, visit.end)
+        return self._session(visit, observer, visit.start, visit.end, visit.zones, records, slot)
+
+    def partner(self, visit: Visit, first: Observed, slot: Slot) -> Observed:
+        """The second observer of a pair: about the same time, all zones or some of them."""
         rng = self.rng
-        day = start.astimezone(self.zone).date()
-        codes, outdoor_factor, temperature = weather[day]
-        end = start + timedelta(minutes=minutes + rng.randint(-5, 5))
-        programme = self._programme(spec["kind"])
-        factor = HOUR_FACTOR.get(start.astimezone(self.zone).hour, 1.0)
-        factor *= (1.15 if outdoor_factor < 0.7 else 1.0) if spec["indoors"] else outdoor_factor
-        if day.weekday() >= 5 and spec["kind"] == "park":
-            factor *= 1.4
+        start = slot.starts_at + timedelta(minutes=rng.randint(0, 10))
+        end = start + timedelta(minutes=slot.duration_minutes + rng.randint(-10, 5))
+        zones = list(visit.zones)
+        if len(zones) > 2 and rng.random() < 0.35:  # now and then the partner takes a part
+            zones = sorted(rng.sample(zones, len(zones) - 1), key=lambda z: z.position)
+        pair = sorted(self.observers.index(o) for o in (slot.fieldworker, slot.partner))
+        habits = pairs.AGREEMENT[tuple(pair)]
+        records = pairs.partner_records(rng, first.records, visit, zones, start, end, habits)
+        observed = self._session(visit, slot.partner, start, end, zones, records, slot)
+        observed.paired = first.paired = True
+        return observed
+
+    def _session(self, visit: Visit, observer, start, end, zones, records, slot) -> Observed:
+        """The session row of one observer's visit, its review, and its records kept for later."""
+        rng, indoors = self.rng, visit.spec["indoors"]
+        codes, _, temperature = self.weather[start.astimezone(self.zone).date()]
         session = Session(
-            uuid=_uuid(rng),
+            uuid=storing.new_uuid(rng),
             study_id=self.study.id,
-            site=site,
+            site=visit.site,
             fieldworker=observer,
             slot=slot,
             started_at=start,
             ended_at=end,
             device_time=start,
             received_at=end + timedelta(minutes=rng.choice((1, 2, 5, 40, 180))),
-            temperature_c=None if spec["indoors"] else temperature,
-            programme=programme,
-            zones=list(site.zones),
+            temperature_c=None if indoors else round(temperature + rng.uniform(-0.5, 0.5), 1),
+            programme=visit.programme,
+            review_state="pending",
+            crowding=observing.crowding(records, visit),
+            zones=zones,
         )
-        session.weather = ["indoors"] if spec["indoors"] else list(codes)
-        present = self._scans(session, spec, site, factor, programme)
-        expected = sum(zone["people"] for zone in spec["zones"])
-        session.crowding = self._crowding(present / max(expected, 1))
-        self._encounters(session, spec, site, factor)
-        self._notes(session, spec, site)
+        session.weather = ["indoors"] if indoors else list(codes)
+        db.session.add(session)
         self._review(session, end)
-        return session
-
-    def _programme(self, kind: str) -> str:
-        """What was on at the site during the session."""
-        options = {
-            "library": {"none": 7, "regular_programme": 2, "cultural_event": 1},
-            "community_centre": {
-                "none": 5,
-                "regular_programme": 4,
-                "cultural_event": 1,
-            },
-            "market": {"none": 18, "commercial_event": 1},
-            "park": {"none": 18, "cultural_event": 1},
-        }
-        return _pick(self.rng, options[kind])[0]
-
-    @staticmethod
-    def _crowding(ratio: float) -> str:
-        """Crowding as the fieldworker would judge it from how full the place is."""
-        for limit, code in (
-            (0.05, "empty"),
-            (0.6, "quiet"),
-            (0.95, "moderate"),
-            (1.3, "busy"),
-        ):
-            if ratio < limit:
-                return code
-        return "crowded"
-
-    def _scans(self, session, spec, site, factor, programme) -> int:
-        """A scan of every zone every half hour; returns the people seen in the first round."""
-        rng, first_round = self.rng, 0
-        minutes = (session.ended_at - session.started_at).total_seconds() / 60
-        for position, (zone_spec, zone) in enumerate(zip(spec["zones"], site.zones, strict=False)):
-            for round_no in range(max(1, int(minutes // 30))):
-                at = session.started_at + timedelta(minutes=5 + 30 * round_no + 3 * position)
-                people = _poisson(rng, zone_spec["people"] * factor * rng.uniform(0.7, 1.3))
-                first_round += people if round_no == 0 else 0
-                scan = Scan(
-                    uuid=_uuid(rng),
-                    study_id=self.study.id,
-                    zone=zone,
-                    observed_at=at,
-                    device_time=at,
-                    received_at=session.received_at,
-                )
-                scan.conditions = self._conditions(zone_spec, people, programme)
-                session.scans.append(scan)
-                for category in SCAN_CATEGORIES:
-                    drawn = Counter(_pick(rng, _category_weights(category, zone_spec), people))
-                    self.scan_counts.extend((scan, category, c, n) for c, n in drawn.items())
-        return first_round
-
-    def _conditions(self, zone_spec, people: int, programme: str) -> list[str]:
-        """The zone's conditions at the moment of the scan."""
-        conditions = [c for c in zone_spec["conditions"] if self.rng.random() < 0.9]
-        if programme != "none" and "organised_activity" not in conditions:
-            conditions.append("organised_activity")
-        if people == 0:
-            conditions.append("empty")
-        return conditions
-
-    def _encounters(self, session, spec, site, factor) -> None:
-        """Encounters spread over the session, most of them light: a nod, a greeting."""
-        rng = self.rng
-        seconds = (session.ended_at - session.started_at).total_seconds()
-        zone_weights = {
-            zone: zs["people"] for zs, zone in zip(spec["zones"], site.zones, strict=False)
-        }
-        for _ in range(_poisson(rng, spec["encounters_per_hour"] * seconds / 3600 * factor)):
-            at = session.started_at + timedelta(seconds=rng.uniform(0, seconds))
-            kind = _pick(rng, ENCOUNTER_TYPES)[0]
-            parties = _pick(rng, PARTIES[spec["kind"]])[0]
-            relation = _pick(rng, self._relation_weights(kind, parties))[0]
-            encounter = Encounter(
-                uuid=_uuid(rng),
-                study_id=self.study.id,
-                zone=_pick(rng, zone_weights)[0],
-                occurred_at=at,
-                device_time=at,
-                received_at=session.received_at,
-                encounter_type=kind,
-                parties=parties,
-                relation=relation,
-                note=rng.choice(ENCOUNTER_NOTES) if rng.random() < 0.15 else "",
-            )
-            flags = {
-                "across_ages": 0.25,
-                "via_object": 0.25 if spec["kind"] == "park" else 0.1,
-                "different_company": 0.45 if relation == "strangers" else 0.2,
-            }
-            encounter.flags = [flag for flag, p in flags.items() if rng.random() < p]
-            session.encounters.append(encounter)
-
-    @staticmethod
-    def _relation_weights(kind: str, parties: str) -> dict:
-        """Strangers nod; acquaintances talk; traders know their regulars."""
-        if kind in ("conversation", "joint_activity"):
-            weights = {"strangers": 2, "recognised": 3, "acquaintances": 5}
-        elif kind in ("eye_contact", "friction", "help"):
-            weights = {"strangers": 6, "recognised": 3, "acquaintances": 1}
-        else:
-            weights = {"strangers": 4, "recognised": 4, "acquaintances": 2}
-        if parties == "visitor_trader":
-            weights["recognised"] += 3
-        return weights
-
-    def _notes(self, session, spec, site) -> None:
-        """One or two field notes about the place."""
-        rng = self.rng
-        for text in rng.sample(FIELD_NOTES[spec["kind"]], rng.choice((1, 1, 2))):
-            at = session.started_at + (session.ended_at - session.started_at) * rng.random()
-            session.notes.append(
-                FieldNote(
-                    uuid=_uuid(rng),
-                    study_id=self.study.id,
-                    text=text,
-                    written_at=at,
-                    device_time=at,
-                    received_at=session.received_at,
-                    zone=rng.choice(site.zones) if rng.random() < 0.6 else None,
-                )
-            )
+        observed = Observed(session, records)
+        self.observed.append(observed)
+        return observed
 
     def _review(self, session, end: datetime) -> None:
         """Sessions older than a week have been reviewed by the research lead."""
         if self.now - end < timedelta(days=PENDING_DAYS):
             return
-        state = _pick(self.rng, {"approved": 85, "has_issues": 12, "rejected": 3})[0]
+        state = pick(self.rng, {"approved": 85, "has_issues": 12, "rejected": 3})[0]
         comment = self.rng.choice(REVIEW_COMMENTS[state]) if state in REVIEW_COMMENTS else ""
         review = Review(
             session=session,
@@ -393,33 +301,38 @@ class FieldworkGenerator:
         """The observer's latest planned session awaiting review was never ended on the phone:
         the server closed it at its last record's time, two hours after its slot ended."""
         waiting = [
-            s
-            for s in self.sessions
-            if s.fieldworker is observer and not s.reviews and s.slot is not None
+            o
+            for o in self.observed
+            if o.session.fieldworker is observer
+            and o.session.review_state == "pending"
+            and o.session.slot is not None
+            and not o.paired
+            and o.session.slot.ends_at + timedelta(hours=2) <= self.now
         ]
         if not waiting:
             return
-        session = max(waiting, key=lambda s: s.started_at)
-        times = [
-            *(scan.observed_at for scan in session.scans),
-            *(encounter.occurred_at for encounter in session.encounters),
-            *(note.written_at for note in session.notes),
-        ]
-        session.ended_at = max(times, default=session.started_at)
+        latest = max(waiting, key=lambda o: o.session.started_at)
+        session = latest.session
+        session.ended_at = max(latest.records.times(), default=session.started_at)
         session.auto_closed_at = session.slot.ends_at + timedelta(hours=2)
 
-    def running(self, observer: User, weather: dict) -> None:
+    def running(self, observer: User) -> None:
         """A session started half an hour ago at the second site that is still running."""
         start = (self.now - timedelta(minutes=35)).replace(microsecond=0)
-        if start.astimezone(self.zone).date() not in weather:
+        if start.astimezone(self.zone).date() not in self.weather:
             return
         spec, site = self.places[1]
-        session = self.session(spec, site, observer, start, 30, weather)
-        session.ended_at = None
-        session.received_at = self.now
-        for record in (*session.scans, *session.encounters, *session.notes):
-            record.received_at = self.now
-        db.session.add(session)
+        end = start + timedelta(minutes=30 + self.rng.randint(-5, 5))
+        observed = self.session(self.visit(spec, site, start, end), observer)
+        observed.session.ended_at = None
+        observed.session.received_at = self.now
+
+    def store(self) -> None:
+        """Write the sessions through the ORM, then their records with a few bulk inserts."""
+        db.session.flush()
+        storing.store_records(
+            self.rng, self.study.id, [(o.session, o.records) for o in self.observed]
+        )
 
 
 def generate_fieldwork(
@@ -427,11 +340,10 @@ def generate_fieldwork(
 ) -> None:
     """Create the schedule and the fieldwork of the demo study, and a running session."""
     generator = FieldworkGenerator(rng, study, places, observers, reviewer)
-    days = [today + timedelta(days=d) for d in range(-PAST_DAYS, FUTURE_DAYS)]
-    weather = generator.weather_by_day(days)
-    generator.fieldwork(generator.schedule(today), weather)
+    generator.weather_by_day([today + timedelta(days=d) for d in range(-PAST_DAYS, FUTURE_DAYS)])
+    generator.fieldwork(generator.schedule(today))
     if running_by is not None:
-        generator.running(running_by, weather)
+        generator.running(running_by)
     generator.reply_once(observers[0])
-    generator.forgotten(observers[-1])
+    generator.forgotten(observers[1])
     generator.store()

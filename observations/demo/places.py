@@ -2,7 +2,10 @@
 
 Each zone has a profile that makes the generated scans plausible: how many people are
 usually present, and which ages, company, roles, postures and activities dominate.
-Weights are relative; codes not listed get a small share so every code occurs.
+Weights are relative; codes not listed get a small share so every code occurs. A zone's
+conditions are what it offers: staff_hosting and movable_seats hold during some sessions only
+(patterns.py says how often), and organised_activity is added while a programme runs there.
+How busy each site is, and when, is in patterns.py.
 """
 
 VISITOR_MIX = {"visitor": 10, "staff": 1}
@@ -17,7 +20,6 @@ SITES = [
         "indoors": True,
         "open_days": (0, 1, 2, 3, 4, 5, 6),
         "hours": (10, 14, 19),
-        "encounters_per_hour": 14,
         "zones": [
             {
                 "name": "Entree en leesplein",
@@ -37,6 +39,7 @@ SITES = [
                     "usable",
                     "equipped",
                     "staff_present",
+                    "staff_hosting",
                     "well_lit",
                     "movable_seats",
                 ),
@@ -107,7 +110,6 @@ SITES = [
         "indoors": False,
         "open_days": (0, 1, 2, 3, 4, 5, 6),
         "hours": (10, 15, 18),
-        "encounters_per_hour": 10,
         "zones": [
             {
                 "name": "Speelplaats",
@@ -157,7 +159,6 @@ SITES = [
         "indoors": False,
         "open_days": (2, 5),
         "hours": (10, 13, 15),
-        "encounters_per_hour": 24,
         "zones": [
             {
                 "name": "Kraampjesrij groente en fruit",
@@ -208,7 +209,6 @@ SITES = [
         "indoors": True,
         "open_days": (0, 1, 2, 3, 4, 5),
         "hours": (10, 14, 19),
-        "encounters_per_hour": 12,
         "zones": [
             {
                 "name": "Huiskamer",
@@ -233,7 +233,13 @@ SITES = [
                 "age": {"25-64": 4, "65+": 3},
                 "posture": {"standing": 4, "sitting_movable": 4},
                 "activity": {"eating_drinking": 4, "working": 3, "conversing": 3},
-                "conditions": ("accessible", "usable", "equipped", "staff_present"),
+                "conditions": (
+                    "accessible",
+                    "usable",
+                    "equipped",
+                    "staff_present",
+                    "staff_hosting",
+                ),
             },
             {
                 "name": "Verhalenzaal",
@@ -246,7 +252,6 @@ SITES = [
                     "accessible",
                     "usable",
                     "equipped",
-                    "organised_activity",
                     "staff_present",
                     "movable_seats",
                 ),
@@ -262,7 +267,6 @@ SITES = [
         "indoors": True,
         "open_days": (0, 1, 2, 3, 4, 5),
         "hours": (10, 15, 19),
-        "encounters_per_hour": 13,
         "zones": [
             {
                 "name": "Entree",
@@ -301,12 +305,7 @@ SITES = [
                 "age": {"15-24": 3, "25-64": 4},
                 "posture": {"standing": 5, "sitting_movable": 2},
                 "activity": {"reading_games": 4, "working": 3, "conversing": 2},
-                "conditions": (
-                    "accessible",
-                    "usable",
-                    "equipped",
-                    "organised_activity",
-                ),
+                "conditions": ("accessible", "usable", "equipped"),
             },
             {
                 "name": "Buitenplein",
