@@ -104,6 +104,22 @@ def mix_panel(
     return Panel(figure, partial(stacked_chart, label="window", parts=parts))
 
 
+def varying(rows: list[ConditionRow]) -> list[ConditionRow]:
+    """The rows without the site-profile items that had one value throughout.
+
+    On one site's dashboard a profile item that never changed has a single level whose rate is
+    the site's own: it compares nothing. (Across sites, on the comparison, it does.)
+    """
+    levels: dict[str, set[str]] = {}
+    for row in rows:
+        levels.setdefault(row.factor, set()).add(row.level)
+    return [
+        row
+        for row in rows
+        if not (row.factor.startswith("profile:") and len(levels[row.factor]) < 2)
+    ]
+
+
 def conditions_panel(key: str, rows: list[ConditionRow], labels: Labels) -> Panel:
     """The encounter rate under each level of each condition, grouped by condition."""
     figure = Figure(
@@ -126,7 +142,11 @@ def conditions_panel(key: str, rows: list[ConditionRow], labels: Labels) -> Pane
             }
             for row in rows
         ),
-        note=_("Encounters per observed hour under each level, with the observed hours behind it."),
+        note=_(
+            "Encounters per observed hour under each level, with the observed hours behind it. "
+            "Zone conditions count zone-hours (a session's hours once for every zone it judged), "
+            "so their yes and no compare with each other, not with the site's overall rate."
+        ),
     )
     draw = partial(bar_chart, label="level", value="rate", hours="hours", thin="thin")
     return Panel(figure, partial(draw, group="condition"))

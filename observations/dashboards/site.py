@@ -9,7 +9,15 @@ from ..charts.figure import CODE, DECIMAL, FLAG, HOURS, INDEX, INT, PERCENT, TEX
 from ..charts.heat import day_names
 from ..indicators import CATEGORIES, THIN_HOURS, Familiarity, Mixing, SiteDashboard
 from .labels import DIMENSION_NAMES, INTENSITY_NAMES, Labels
-from .panels import Panel, conditions_panel, mix_panel, rate_cells, rate_columns, rates_panel
+from .panels import (
+    Panel,
+    conditions_panel,
+    mix_panel,
+    rate_cells,
+    rate_columns,
+    rates_panel,
+    varying,
+)
 
 RELATIONS = ("strangers", "recognised", "acquaintances", "unknown")
 
@@ -146,6 +154,6 @@ def panels(board: SiteDashboard, labels: Labels) -> dict[str, Panel]:
         ),
         heat_panel("heat-map", board.heat_map),
         *trend_panels(board),
-        conditions_panel("conditions", board.conditions, labels),
+        conditions_panel("conditions", varying(board.conditions), labels),
     ]
     return {panel.key: panel for panel in found}
