@@ -14,6 +14,7 @@ from ..export.source import (
 )
 from ..export.tables import COLUMN_TYPES, PAGED, TABLES
 from ..studies import SLUG_PATTERN
+from . import openapi_indicators
 from .read_args import DEFAULT_LIMIT, MAX_LIMIT
 
 COLUMNS = {
@@ -54,10 +55,9 @@ KEYS = {
     "encounters": "encounter_id",
     "notes": "note_id",
 }
-# The indicators (observations/indicators/) add their paths here, described like the tables:
-# "/studies/{slug}/indicators/…": {"get": {…}}, with their schemas in INDICATOR_SCHEMAS.
-INDICATOR_PATHS: dict = {}
-INDICATOR_SCHEMAS: dict = {}
+# The indicators endpoint (indicator_reading.py), described in openapi_indicators.py.
+INDICATOR_PATHS: dict = openapi_indicators.PATHS
+INDICATOR_SCHEMAS: dict = openapi_indicators.SCHEMAS
 
 EXAMPLES = {
     "sessions": {

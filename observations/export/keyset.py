@@ -56,9 +56,16 @@ def horizon(model, now: datetime, margin: timedelta) -> int | None:
     if margin <= timedelta(0):
         return None
     received = model.received_at
-    return db.session.scalar(
-        sa.select(sa.func.min(model.id)).where(received >= now - margin, received <= now + margin)
+    # OFFSET 0 keeps the ids received in the span a subquery of their own: PostgreSQL would
+    # otherwise read min(id) as the first id in key order that passes the filter, walking
+    # the primary key through every row settled long ago when many arrived at once.
+    recent = (
+        sa.select(model.id)
+        .where(received >= now - margin, received <= now + margin)
+        .offset(0)
+        .subquery()
     )
+    return db.session.scalar(sa.select(sa.func.min(recent.c.id)))
 
 
 def settled(column, page: "Keyset"):
