@@ -8,6 +8,9 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 from observations import indicators
 from observations.api.indicator_figures import FIGURES
@@ -228,6 +231,21 @@ def test_numbers_are_json_numbers_and_codes_come_with_labels(client, small):
     assert [r["label"] for r in codes["rates"]["encounter_type"]] == [
         r["code"] for r in codes["rates"]["encounter_type"]
     ]
+
+
+def test_the_answers_and_the_example_match_the_openapi_document(client, small):
+    document = client.get("/api/v1/openapi.json").get_json()
+    resource = Resource.from_contents(document, default_specification=DRAFT4)
+    validator = OAS30Validator(
+        {"$ref": "urn:terloops#/components/schemas/Indicators"},
+        registry=Registry().with_resource("urn:terloops", resource),
+    )
+    validator.validate(document["components"]["schemas"]["Indicators"]["example"])
+    for query in ("", "level=city&labels=en", "labels=codes&days=weekend", "from=2030-01-01"):
+        validator.validate(json_of(client, small.token, query))
+    operation = document["paths"]["/studies/{slug}/indicators"]["get"]
+    figure = next(p for p in operation["parameters"] if p["name"] == "figure")
+    assert figure["schema"]["enum"] == list(FIGURES)
 
 
 # Filters ---------------------------------------------------------------------------------
