@@ -51,6 +51,10 @@ def defaults(instance_path: str) -> dict:
         "EXPORT_KEEP_DAYS": 30,
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # The read API's paged tables show a record this many seconds after it was received,
+        # so that a sync still committing never ends up behind a client's cursor
+        # (export/keyset.py); TERLOOPS_API_SETTLE_SECONDS changes it.
+        "API_SETTLE_SECONDS": 5,
         # Close sessions their fieldworkers forgot to end, in the web process (periodic.py);
         # TERLOOPS_CLOSE_FORGOTTEN=false leaves it to cron and `flask close-forgotten`.
         "CLOSE_FORGOTTEN": True,

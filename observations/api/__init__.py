@@ -8,4 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Cookie-authenticated requests are checked for CSRF in auth.py; bearer tokens need no check.
 csrf.exempt(bp)
 
-from . import reading, routes  # noqa: F401
+from . import indicator_reading, reading, routes  # noqa: F401

@@ -418,7 +418,9 @@ def document() -> dict:
             "its CSRF token in X-CSRFToken (not needed to read). "
             "The read endpoints /studies/{slug}/sessions, scans, encounters, notes, sites "
             "and codebook give the Excel export's sheets with the same columns and labels: "
-            "JSON in pages (follow `next`), or ?format=csv for the whole table.",
+            "JSON in pages (follow `next`), or ?format=csv for the whole table. "
+            "/studies/{slug}/indicators gives the dashboards' indicators in one JSON object, "
+            "or one figure's table with ?format=csv&figure=NAME.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {

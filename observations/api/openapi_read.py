@@ -14,6 +14,7 @@ from ..export.source import (
 )
 from ..export.tables import COLUMN_TYPES, PAGED, TABLES
 from ..studies import SLUG_PATTERN
+from . import openapi_indicators
 from .read_args import DEFAULT_LIMIT, MAX_LIMIT
 
 COLUMNS = {
@@ -54,10 +55,9 @@ KEYS = {
     "encounters": "encounter_id",
     "notes": "note_id",
 }
-# The indicators (observations/indicators/) add their paths here, described like the tables:
-# "/studies/{slug}/indicators/…": {"get": {…}}, with their schemas in INDICATOR_SCHEMAS.
-INDICATOR_PATHS: dict = {}
-INDICATOR_SCHEMAS: dict = {}
+# The indicators endpoint (indicator_reading.py), described in openapi_indicators.py.
+INDICATOR_PATHS: dict = openapi_indicators.PATHS
+INDICATOR_SCHEMAS: dict = openapi_indicators.SCHEMAS
 
 EXAMPLES = {
     "sessions": {
@@ -300,7 +300,10 @@ def _description(table: str) -> str:
     return (
         f"JSON pages in the order of {KEYS[table]}, which never changes and grows as records "
         "are added: follow `next` (also in the Link header) until it is null, and no row is "
-        "lost or repeated, even while phones keep sending records. Filters apply to the "
+        "lost or repeated, even while phones keep sending records. A record shows a few "
+        "seconds after it was received (the server's TERLOOPS_API_SETTLE_SECONDS, 5 by "
+        "default), so that one whose sync is still committing never ends up behind the "
+        "cursor; the CSV holds what a walk at that moment would. Filters apply to the "
         "sessions and, through them, to their records; the workbook's sheet has the same "
         "columns, except that codebook_version is always present here." + access
     )

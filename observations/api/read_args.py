@@ -29,10 +29,10 @@ MAX_CURSOR = 400  # characters; a real one has fewer than 150
 
 
 class BadArguments(ValueError):
-    """The query string has mistakes: {parameter: [messages]}."""
+    """The query string has mistakes: {parameter: [messages]}, and a summary of them all."""
 
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+    def __init__(self, errors: dict[str, list[str]], summary: str | None = None):
+        super().__init__(summary or " ".join(m for messages in errors.values() for m in messages))
         self.errors = errors
 
 
@@ -87,7 +87,7 @@ def _limit(value: str) -> int:
     return int(value)
 
 
-def _choice(value: str, choices: tuple, name: str) -> str:
+def choice(value: str, choices: tuple, name: str) -> str:
     """One of the allowed values."""
     if value not in choices:
         raise ValueError(
@@ -112,8 +112,8 @@ def parse(study: Study, table: str, args: MultiDict) -> ReadArgs:
             errors[name] = [str(error)]
             return default
 
-    read = ReadArgs(format=value("format", lambda v: _choice(v, FORMATS, "format"), "json"))
-    read.options.labels = value("labels", lambda v: _choice(v, LABELS, "labels"), "nl")
+    read = ReadArgs(format=value("format", lambda v: choice(v, FORMATS, "format"), "json"))
+    read.options.labels = value("labels", lambda v: choice(v, LABELS, "labels"), "nl")
     if table in PAGED:
         read.limit = value("limit", _limit, DEFAULT_LIMIT)
         read.after = value("cursor", lambda v: decode_cursor(table, v))

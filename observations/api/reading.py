@@ -3,12 +3,16 @@
 GET /api/v1/studies/<slug>/<table> for the workbook's sheets: sessions, scans (long format),
 encounters, notes, sites (with zones) and codebook; the same columns and labels
 (export/tables.py). JSON comes in keyset pages, with the URL of the next one; `?format=csv`
-streams the whole table. Research leads and coordinators of the study, and the admin,
-may read; a fieldworker gets 403, someone of another study 404.
+streams the whole table. Records show once they have settled for API_SETTLE_SECONDS
+(export/keyset.py), so that a row committed late never ends up behind a client's cursor.
+Research leads and coordinators of the study, and the admin, may read; a fieldworker gets
+403, someone of another study 404.
 
-The indicators (observations/indicators/) get their read routes here as well, under
-/studies/<slug>/indicators/…, behind `_readable_study` like these.
+GET /api/v1/studies/<slug>/indicators gives the indicators (indicator_reading.py), behind
+`readable_study` like these.
 """
+
+from datetime import timedelta
 
 from flask import Response, current_app, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -25,7 +29,7 @@ from .auth import api_user, authenticated
 READERS = (Role.LEAD, Role.COORDINATOR)
 
 
-def _readable_study(slug: str) -> Study | tuple:
+def readable_study(slug: str) -> Study | tuple:
     """The study, if the API user may read its data; otherwise the 404 or 403 answer."""
     study = db.session.scalar(db.select(Study).filter_by(slug=slug))
     refused = refusal(api_user(), study, READERS, admin=True)
@@ -45,9 +49,14 @@ def _next_url(table: str, key: tuple | None) -> str | None:
     return url_for(request.endpoint, **request.view_args, **args, _external=True)
 
 
+def _settle() -> timedelta:
+    """How long a record waits before the paged tables show it (see export/keyset.py)."""
+    return timedelta(seconds=max(0.0, float(current_app.config["API_SETTLE_SECONDS"])))
+
+
 def _csv(study: Study, table: str, read: read_args.ReadArgs) -> Response:
     """The whole table as a streamed CSV download."""
-    columns, rows = read_all(study, read.options, table)
+    columns, rows = read_all(study, read.options, table, settle=_settle())
     response = Response(
         stream_with_context(chunk.encode() for chunk in csv_text(columns, rows)),
         mimetype="text/csv",
@@ -58,7 +67,7 @@ def _csv(study: Study, table: str, read: read_args.ReadArgs) -> Response:
 
 def _read(slug: str, table: str):
     """A page of a table as JSON, or all of it as CSV."""
-    study = _readable_study(slug)
+    study = readable_study(slug)
     if not isinstance(study, Study):
         return study
     try:
@@ -67,7 +76,7 @@ def _read(slug: str, table: str):
         return render_error(400, str(bad), bad.errors)
     if read.format == "csv":
         return _csv(study, table, read)
-    page = read_page(study, read.options, table, read.after, read.limit)
+    page = read_page(study, read.options, table, read.after, read.limit, settle=_settle())
     names = [column.header for column in page.columns]
     next_url = _next_url(table, page.next_after)
     body = {

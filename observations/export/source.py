@@ -5,7 +5,8 @@ Every sheet is a header and an iterator of tuples holding ints, floats, strings,
 large the study; names, labels and observer codes come from small look-up tables read once.
 
 The read API takes the same sheets a page at a time: given a `Keyset`, a sheet lists its
-rows in the order of their keys instead of in time order (keyset.py).
+rows in the order of their keys instead of in time order, below the keyset's horizon of
+rows still settling (keyset.py).
 """
 
 from collections.abc import Iterator
@@ -38,7 +39,7 @@ from ..models import (
     session_zones,
 )
 from ..review import quality
-from .keyset import Keyset, after, bytewise
+from .keyset import Keyset, after, bytewise, settled
 from .options import ExportOptions
 from .words import words
 
@@ -178,6 +179,7 @@ def _paged(query: sa.Select, order: tuple, page: Keyset | None, key: list) -> sa
         return query.order_by(*order)
     if page.after:
         query = query.where(after(key, page.after))
+    query = query.where(settled(key[0], page))
     return query.order_by(*(part for part in key if not isinstance(part, str))).limit(page.limit)
 
 
@@ -359,6 +361,7 @@ class StudyData:
         else:
             if page.after:
                 query = query.where(after([Session.id], page.after))
+            query = query.where(settled(Session.id, page))
             query = query.order_by(Session.id).limit(page.limit)
         return {row.id: row for row in db.session.execute(query)}
 

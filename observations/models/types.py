@@ -50,7 +50,8 @@ class CapturedRecord:
     uuid: Mapped[str] = mapped_column(sa.String(36))
     revision: Mapped[int] = mapped_column(default=1)
     device_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed: the read API finds the records still settling by it (export/keyset.py).
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     codebook_version: Mapped[int] = mapped_column(default=1)
     # Undo on the phone is a correction that retracts the record; it stays for the audit trail.

@@ -1,5 +1,5 @@
-"""Named objects of the access tests' world for the read API: session ids to look for, and the
-value of ?format= that asks for CSV."""
+"""Named objects of the access tests' world for the read API: session ids to look for, the
+value of ?format= that asks for CSV, and a figure of the indicators."""
 
 from sqlalchemy import select
 
@@ -15,3 +15,4 @@ def add(world, studies: dict, users: dict) -> None:
             select(Session.id).filter_by(uuid=uuid)
         )
     world.objects["csv"] = "csv"
+    world.objects["figure places"] = "places"

@@ -1,4 +1,5 @@
-"""Route × role rows for the read API (api/reading.py): a study's tables for analysis tools.
+"""Route × role rows for the read API (api/reading.py): a study's tables for analysis tools,
+and its indicators (api/indicator_reading.py).
 
 Research leads and coordinators of the study and the admin read them; a fieldworker of the
 study gets 403, everyone else 404 (anonymous: 401). Each actor calls them logged in and
@@ -33,6 +34,20 @@ def csv_download(response, world, _actor) -> None:
     assert f"{world['study a']}-encounters.csv" in response.headers["Content-Disposition"]
 
 
+def indicators_of_study_a(response, world, _actor) -> None:
+    """Check an OK answer: study A's indicators, its sessions counted."""
+    body = response.get_json()
+    assert body["study"] == world["study a"], body
+    assert body["totals"]["sessions"] >= 1 and body["places"], body
+
+
+def figure_csv(response, world, _actor) -> None:
+    """Check an OK answer: one figure's table as a CSV file."""
+    assert response.mimetype == "text/csv", response.mimetype
+    assert response.get_data().startswith("\ufeffLocatie,".encode())
+    assert f"{world['study a']}-places.csv" in response.headers["Content-Disposition"]
+
+
 ROWS: list = [
     *(
         Row(f"api.read_{table}", "GET", in_study("a", *READERS), check=of_study_a(table))
@@ -45,5 +60,19 @@ ROWS: list = [
         variant="as CSV",
         query={"format": "csv"},
         check=csv_download,
+    ),
+    Row(
+        "api.read_indicators",
+        "GET",
+        in_study("a", *READERS),
+        check=indicators_of_study_a,
+    ),
+    Row(
+        "api.read_indicators",
+        "GET",
+        in_study("a", *READERS),
+        variant="a figure as CSV",
+        query={"format": "csv", "figure": "figure places"},
+        check=figure_csv,
     ),
 ]

@@ -134,6 +134,17 @@ def test_bad_filters_say_why_and_keep_the_others(lead, observed, asked):
     assert 'name="to" value="2026-10-31"' in html  # kept in the form
 
 
+def test_a_window_from_the_end_of_the_day_is_refused_not_spun_on(lead, observed, asked):
+    # hour_from=24 alone: the window would end (24, the default) where it starts. The page
+    # once set aside the absent hour_to and read the same arguments again, forever.
+    for url in (site_url(observed), "/studies/alpha/research/compare"):
+        answer = lead.get(url + "?hour_from=24&days=weekend")
+        assert answer.status_code == 422
+        assert "Het tijdvak moet eindigen na het begin." in answer.get_data(as_text=True)
+        applied = asked[-1][0] if isinstance(asked[-1], tuple) else asked[-1]
+        assert (applied.hour_from, applied.hour_to, applied.days) == (0, 24, "weekend")
+
+
 def test_a_zone_of_another_site_is_refused(lead, observed, asked):
     park = lead.get(f"/studies/alpha/research/sites/{observed.park}").get_data(as_text=True)
     assert "Leestafel" not in park

@@ -32,6 +32,12 @@ def test_environment_sets_database_secret_and_locale(monkeypatch, tmp_path):
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
 
 
+def test_the_read_apis_settling_margin_is_five_seconds_unless_set(monkeypatch):
+    assert create_app({"SECRET_KEY": "x"}).config["API_SETTLE_SECONDS"] == 5
+    monkeypatch.setenv("TERLOOPS_API_SETTLE_SECONDS", "12")
+    assert create_app({"SECRET_KEY": "x"}).config["API_SETTLE_SECONDS"] == 12
+
+
 def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"SECRET_KEY": "x"})

@@ -9,8 +9,9 @@ with pytest 9). Two phases, as schemathesis' own runner has them:
 Every case that is sent is counted; a run sends at least MIN_CASES, and prints the figure.
 
 The sync and capture operations are called with the demo fieldworker's token, the read
-endpoints (api/reading.py) with the demo lead's, and their generated cases read the demo
-study (another slug would only ever be 404; the coverage phase still sends those).
+endpoints (api/reading.py, and the indicators) with the demo lead's, and their generated
+cases read the demo study (another slug would only ever be 404; the coverage phase still
+sends those).
 """
 
 import schemathesis
@@ -43,6 +44,8 @@ EXAMPLES = {"POST /sync": 300}
 DEFAULT_EXAMPLES = 60
 READ_TABLES = ("sessions", "scans", "encounters", "notes", "sites", "codebook")
 READ_OPERATIONS = {f"GET /studies/{{slug}}/{table}" for table in READ_TABLES}
+# The indicators (api/indicator_reading.py) compute every dashboard figure per request.
+READ_OPERATIONS.add("GET /studies/{slug}/indicators")
 # The read endpoints answer from the whole demo study: fewer examples keep the run short.
 EXAMPLES |= dict.fromkeys(READ_OPERATIONS, 25)
 
