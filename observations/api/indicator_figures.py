@@ -19,7 +19,8 @@ from ..indicators import CATEGORIES, Comparison
 from ..models import Study
 
 # Every figure's name, as in the dashboards' download URLs: the site dashboard's, then the
-# comparison's (both pages have "conditions"; it is the same figure).
+# comparison's (both pages have "conditions": the API gives the comparison's, with every row;
+# the site dashboard leaves out the profile items that never changed at its site).
 FIGURES = (
     "rates-by-type",
     "rates-by-intensity",

@@ -25,7 +25,8 @@ MESSAGES = {
     "date_order": _l("The end date lies before the start date."),
     "ids": _l("Give numbers separated by commas."),
     "days": _l("Choose all days, weekdays or the weekend."),
-    "hour": _l("Give a whole hour from 0 to 24."),
+    "hour_start": _l("Give a whole hour from 0 to 23."),
+    "hour_end": _l("Give a whole hour from 1 to 24."),
     "hour_order": _l("The time window must end after it starts."),
     "review": _l("Choose known review states."),
 }
@@ -89,8 +90,8 @@ class Filters:
         days = (_value(args, "days") or "all").strip()
         if days not in DAYS:
             raise FilterError("days", "days")
-        hour_from = _hour(args, "hour_from", 0)
-        hour_to = _hour(args, "hour_to", 24)
+        hour_from = _hour(args, "hour_from", 0, 0, 23)
+        hour_to = _hour(args, "hour_to", 24, 1, 24)
         if hour_to <= hour_from:
             raise FilterError("hour_to", "hour_order")
         review = tuple(dict.fromkeys(_list(args, "review"))) or DEFAULT_REVIEW
@@ -157,11 +158,11 @@ def _ids(args: Mapping[str, str], name: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(p) for p in parts))
 
 
-def _hour(args: Mapping[str, str], name: str, default: int) -> int:
-    """A whole hour from 0 to 24."""
+def _hour(args: Mapping[str, str], name: str, default: int, lowest: int, highest: int) -> int:
+    """A whole hour within [lowest, highest]: a window starts at 0–23 and ends at 1–24."""
     text = _value(args, name).strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit() and len(text) <= 2 and 0 <= int(text) <= 24):
-        raise FilterError(name, "hour")
+    if not (text.isascii() and text.isdigit() and lowest <= int(text) <= highest):
+        raise FilterError(name, "hour_start" if name == "hour_from" else "hour_end")
     return int(text)

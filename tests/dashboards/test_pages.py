@@ -136,11 +136,12 @@ def test_bad_filters_say_why_and_keep_the_others(lead, observed, asked):
 
 def test_a_window_from_the_end_of_the_day_is_refused_not_spun_on(lead, observed, asked):
     # hour_from=24 alone: the window would end (24, the default) where it starts. The page
-    # once set aside the absent hour_to and read the same arguments again, forever.
+    # once set aside the absent hour_to and read the same arguments again, forever; now the
+    # start itself is refused (a window starts at 23 at the latest).
     for url in (site_url(observed), "/studies/alpha/research/compare"):
         answer = lead.get(url + "?hour_from=24&days=weekend")
         assert answer.status_code == 422
-        assert "Het tijdvak moet eindigen na het begin." in answer.get_data(as_text=True)
+        assert "Geef een heel uur van 0 tot 23." in answer.get_data(as_text=True)
         applied = asked[-1][0] if isinstance(asked[-1], tuple) else asked[-1]
         assert (applied.hour_from, applied.hour_to, applied.days) == (0, 24, "weekend")
 

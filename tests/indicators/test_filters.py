@@ -55,8 +55,10 @@ def test_repeated_arguments_are_read_as_a_list():
         ({"sites": "1,x"}, "sites", "ids"),
         ({"zones": "-1"}, "zones", "ids"),
         ({"days": "sunday"}, "days", "days"),
-        ({"hour_from": "25"}, "hour_from", "hour"),
-        ({"hour_to": "9.5"}, "hour_to", "hour"),
+        ({"hour_from": "25"}, "hour_from", "hour_start"),
+        ({"hour_from": "24"}, "hour_from", "hour_start"),
+        ({"hour_to": "9.5"}, "hour_to", "hour_end"),
+        ({"hour_to": "0"}, "hour_to", "hour_end"),
         ({"hour_from": "12", "hour_to": "12"}, "hour_to", "hour_order"),
         ({"review": "approved,lost"}, "review", "review"),
     ],
@@ -71,7 +73,7 @@ def test_the_message_is_in_the_users_language(app):
     with app.test_request_context():
         with pytest.raises(FilterError) as raised:
             Filters.from_args({"hour_from": "x"})
-        assert str(raised.value.message) == "Geef een heel uur van 0 tot 24."
+        assert str(raised.value.message) == "Geef een heel uur van 0 tot 23."
 
 
 def test_keeps_tells_hours_inside_the_window_and_days():
