@@ -8,9 +8,9 @@ put together in `Indicators`, whose example is a complete answer.
 from ..export import LABELS
 from ..indicators import DAYS, LEVELS
 from ..models.records import REVIEW_STATES
-from ..studies import SLUG_PATTERN
 from .indicator_figures import FIGURES
 from .openapi_indicator_example import EXAMPLE
+from .openapi_params import SLUG_PARAMETER, query
 
 REF = "#/components/schemas/"
 COUNT = {"type": "integer", "minimum": 0}
@@ -216,14 +216,9 @@ SCHEMAS = {
 }
 
 
-def _query(name: str, schema: dict, description: str, **more) -> dict:
-    """A query parameter."""
-    return {"name": name, "in": "query", "schema": schema, "description": description, **more}
-
-
 def _ids(name: str, what: str) -> dict:
     """A list of ids: comma-separated in one value, or the parameter repeated."""
-    return _query(
+    return query(
         name,
         {"type": "array", "items": {"type": "string", "maxLength": 200}},
         f"Only these {what}: their ids, comma-separated (as in the dashboards' URLs) or the "
@@ -234,38 +229,31 @@ def _ids(name: str, what: str) -> dict:
 
 
 PARAMETERS = [
-    {
-        "name": "slug",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": SLUG_PATTERN.pattern},
-        "description": "The study's short name.",
-        "example": "demo",
-    },
-    _query(
+    SLUG_PARAMETER,
+    query(
         "format",
         {"type": "string", "enum": ["json", "csv"], "default": "json"},
         "json: every indicator in one object; csv: the table of one figure (give `figure`), "
         "with the columns of the dashboards' xlsx download of that figure (UTF-8 with a BOM, "
         "a header row; shares as fractions, thin evidence as 1/0, no figure as empty).",
     ),
-    _query(
+    query(
         "figure",
         {"type": "string", "enum": list(FIGURES)},
         "The figure a CSV holds, named as in the dashboards' download links.",
     ),
-    _query(
+    query(
         "labels",
         {"type": "string", "enum": list(LABELS), "default": "nl"},
         "Names of codes (and the CSV's headers) in Dutch or English; codes: the codebook's "
         "codes as labels, and English for the rest.",
     ),
-    _query(
+    query(
         "level",
         {"type": "string", "enum": list(LEVELS), "default": "site"},
         "The places listed: sites, neighbourhoods (wijken) or cities.",
     ),
-    _query(
+    query(
         "site",
         {"type": "array", "items": {"type": "string"}},
         "Only this site, as on the other read routes: its id (a number) or its exact name. "
@@ -275,32 +263,32 @@ PARAMETERS = [
     ),
     _ids("sites", "sites"),
     _ids("zones", "zones of the study's sites"),
-    _query(
+    query(
         "from",
         {"type": "string", "format": "date"},
         "From this local day (YYYY-MM-DD): observed hours and encounters on or after it.",
     ),
-    _query(
+    query(
         "to",
         {"type": "string", "format": "date"},
         "Up to and including this local day (YYYY-MM-DD).",
     ),
-    _query(
+    query(
         "days",
         {"type": "string", "enum": list(DAYS), "default": "all"},
         "Every day, weekdays (Monday to Friday) or the weekend.",
     ),
-    _query(
+    query(
         "hour_from",
         {"type": "integer", "minimum": 0, "maximum": 23, "default": 0},
         "The local time window starts at this whole hour.",
     ),
-    _query(
+    query(
         "hour_to",
         {"type": "integer", "minimum": 1, "maximum": 24, "default": 24},
         "The local time window ends at this whole hour (after hour_from).",
     ),
-    _query(
+    query(
         "review",
         {"type": "array", "items": {"type": "string", "enum": list(REVIEW_STATES)}},
         "Only sessions in these review states (comma-separated or repeated); by default "

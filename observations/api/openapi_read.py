@@ -13,8 +13,8 @@ from ..export.source import (
     SITES_COLUMNS,
 )
 from ..export.tables import COLUMN_TYPES, PAGED, TABLES
-from ..studies import SLUG_PATTERN
 from . import openapi_indicators
+from .openapi_params import SLUG_PARAMETER, query
 from .read_args import DEFAULT_LIMIT, MAX_LIMIT
 
 COLUMNS = {
@@ -227,19 +227,8 @@ def schemas() -> dict:
 
 def _parameters(table: str) -> list[dict]:
     """The path and query parameters of a table's operation."""
-
-    def query(name: str, schema: dict, description: str, **more) -> dict:
-        return {"name": name, "in": "query", "schema": schema, "description": description, **more}
-
     found = [
-        {
-            "name": "slug",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string", "pattern": SLUG_PATTERN.pattern},
-            "description": "The study's short name.",
-            "example": "demo",
-        },
+        SLUG_PARAMETER,
         query(
             "format",
             {"type": "string", "enum": ["json", "csv"], "default": "json"},
