@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import compression, config, database, errors, i18n, periodic, security, urls
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .indicators import facts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     compression.init_app(app)
     database.init_app(app)
+    facts.install()
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -119,6 +119,7 @@ def init_app(app: Flask) -> None:
         cli_codebook,
         cli_data,
         cli_forgotten,
+        cli_indicators,
         cli_reliability,
         cli_schedule,
     )
@@ -132,3 +133,4 @@ def init_app(app: Flask) -> None:
     cli_codebook.init_app(app)
     cli_forgotten.init_app(app)
     cli_reliability.init_app(app)
+    cli_indicators.init_app(app)

@@ -443,3 +443,14 @@ def test_sites_differ_in_mixing_regulars_and_profile(study, sessions):
     assert set(profiles) == {s.id for s in sites}
     assert len({p["hosting"] for p in profiles.values()}) == 3
     assert len({p["seating_movable"] for p in profiles.values()}) == 5
+
+
+def test_the_demo_facts_are_current_and_count_as_the_records_do(demo_app, study):
+    """The facts the demo leaves equal a recomputation, and the pages read from them show
+    what counting the demo's records shows (tests/indicators/test_facts.py)."""
+    from tests.indicators.test_facts import assert_current, figures
+
+    assert_current()
+    from_facts = figures(demo_app, study, True)
+    assert from_facts == figures(demo_app, study, False)
+    assert from_facts[0].totals.encounters > 100

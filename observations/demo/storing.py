@@ -8,6 +8,7 @@ the scans and encounters returning their new ids for their counts, conditions an
 import uuid
 
 from ..extensions import db
+from ..indicators import facts
 from ..models import Encounter, EncounterFlag, FieldNote, Scan, ScanCondition, ScanCount, Session
 from .observing import Records, counted
 
@@ -70,6 +71,7 @@ def store_records(rng, study_id: int, observed: list[tuple[Session, Records]]) -
         ],
     )
     _insert(FieldNote, notes)
+    facts.mark(session.id for session, _records in observed)
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:

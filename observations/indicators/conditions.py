@@ -121,13 +121,16 @@ def _profile_conditions(t: Tallies) -> list[ConditionRow]:
     seconds = defaultdict(Counter)
     encounters = defaultdict(Counter)
     for fact, target in (("hours", seconds), ("encounters", encounters)):
+        # Summed per profile version first: a study has thousands of site-days, few versions.
+        per_version = Counter()
         for (site, day), measures in t.time[fact]["day"].items():
-            dates, versions = profiles.get(site, ([], []))
-            position = bisect_right(dates, EPOCH_DAY + timedelta(days=day))
-            data = versions[position - 1] if position else None
+            dates = profiles[site][0] if site in profiles else []
+            per_version[(site, bisect_right(dates, EPOCH_DAY + timedelta(days=day)))] += measures[0]
+        for (site, position), value in per_version.items():
+            data = profiles[site][1][position - 1] if position else None
             for field in FIELDS:
                 for level in _levels(field, data):
-                    target[field.key][level] += measures[0]
+                    target[field.key][level] += value
     rows = []
     for field in FIELDS:
         seen = set(seconds[field.key]) | set(encounters[field.key])

@@ -73,9 +73,10 @@ def encounter_counts(t: Tallies, by: str, sites=None) -> dict[str, int]:
         counts[None] = sums[0] - sum(sums[1:4])
         return ordered(t.codes.get("relation", list(RELATIONS)), counts)
     counts = Counter()
-    for (site, kind, parties), n in t.kinds.items():
-        if _in(sites, site):
-            counts[parties if by == "parties" else kind] += n
+    category = "parties" if by == "parties" else "encounter_type"
+    for (site, of, code), n in t.kinds.items():
+        if of == category and _in(sites, site):
+            counts[code] += n
     if by == "intensity":
         grouped = Counter()
         for kind, n in counts.items():

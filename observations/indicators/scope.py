@@ -21,6 +21,32 @@ from .local_time import LocalClock, day_number, epoch_seconds
 UNKNOWN = "unknown"
 
 
+# The sessions any indicator counts: ended and not withdrawn.
+COUNTED = (Session.ended_at.is_not(None), Session.retracted.is_(False))
+
+
+def session_columns() -> list:
+    """SQL: a session's id, site, review state, programme level, crowding and epochs.
+
+    `programme` is "running" (any programme but "none"), "none" or "unknown" (not recorded).
+    """
+    running = sa.case(
+        (Session.programme.is_(None), UNKNOWN),
+        (Session.programme == "none", "none"),
+        else_="running",
+    )
+    return [
+        Session.id.label("id"),
+        Session.site_id.label("site_id"),
+        Session.review_state.label("review_state"),
+        running.label("programme"),
+        func.coalesce(Session.crowding, UNKNOWN).label("crowding"),
+        Session.started_at.label("started_at"),
+        epoch_seconds(Session.started_at).label("e0"),
+        epoch_seconds(Session.ended_at).label("e1"),
+    ]
+
+
 @dataclass(frozen=True)
 class Scope:
     """A study and filters, with the local clock over the span of its sessions."""
@@ -55,28 +81,11 @@ class Scope:
         return self.clock.utc_start(self.f.date_to + timedelta(days=1)) if self.f.date_to else None
 
     def sessions(self):
-        """SQL (a CTE): the sessions in scope with site, programme level, crowding and epochs.
-
-        `programme` is "running" (any programme but "none"), "none" or "unknown" (not recorded).
-        """
+        """SQL (a subquery): the sessions in scope, with the columns of `session_columns`."""
         f = self.f
-        running = sa.case(
-            (Session.programme.is_(None), UNKNOWN),
-            (Session.programme == "none", "none"),
-            else_="running",
-        )
-        query = select(
-            Session.id.label("id"),
-            Session.site_id.label("site_id"),
-            running.label("programme"),
-            func.coalesce(Session.crowding, UNKNOWN).label("crowding"),
-            Session.started_at.label("started_at"),
-            epoch_seconds(Session.started_at).label("e0"),
-            epoch_seconds(Session.ended_at).label("e1"),
-        ).where(
+        query = select(*session_columns()).where(
             Session.study_id == self.study.id,
-            Session.ended_at.is_not(None),
-            Session.retracted.is_(False),
+            *COUNTED,
             Session.review_state.in_(f.review),
         )
         if f.sites:

@@ -16,32 +16,21 @@ from collections import defaultdict
 from functools import cached_property
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import func, literal, null, select
 
 from ..codebook import codes_by_category
 from ..extensions import db
-from ..models import Encounter, EncounterFlag, Scan, ScanCondition, ScanCount, Site, Study
+from ..models import Encounter, Scan, ScanCondition, ScanCount, Site, Study
+from . import cells, facts
+from .cells import FLAGS, RELATIONS
 from .filters import Filters
 from .scope import Scope
 
-RELATIONS = ("strangers", "recognised", "acquaintances")
-FLAGS = ("across_ages", "different_company")
 MIX_CATEGORIES = ("age", "gender", "company", "role", "regular")
 # The roll-ups of the time statement: "day" (site, local day number), "how" (site, hour of
 # the week, 0 = Monday 0:00), "cond" (programme level, crowding) and "sessions" (site).
 NO_MEASURES = (0,) * 6
-
-
-def _least(a, b):
-    return sa.case((a < b, a), else_=b)
-
-
-def _greatest(a, b):
-    return sa.case((a > b, a), else_=b)
-
-
-def _count_if(condition):
-    return func.sum(sa.case((condition, 1), else_=0))
 
 
 def _branch(fact: str, kind: str, cte, keys: dict, measures, group: bool = True):
@@ -75,6 +64,48 @@ def _rollups(fact: str, cells, measures) -> list:
     ]
 
 
+def collect(rows) -> dict:
+    """The `time` figures from the rows of its UNION ALL (see `Tallies.time`)."""
+    result = {"hours": defaultdict(dict), "encounters": defaultdict(dict)}
+    result |= {"sessions": {}, "zones": {}}
+    for row in rows:
+        # A sum over no rows (zone conditions without any scan) is NULL.
+        measures = tuple(m or 0 for m in (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5))
+        if row.fact == "sessions":
+            result["sessions"][row.i1] = int(measures[0])
+        elif row.fact == "zones":
+            result["zones"][row.t1] = (measures[0], int(measures[1]))
+        elif row.kind == "cond":
+            result[row.fact]["cond"][(row.t1, row.t2)] = measures
+        else:
+            result[row.fact][row.kind][(row.i1, row.i2)] = measures
+    return result
+
+
+def zone_condition_branches(judged, recorded) -> list:
+    """The "zones" branches from `judged` (session_id, zone_id, scans, seconds, n: the
+    session-zones with a scan) and `recorded` (session_id, zone_id, code, times): a zone had
+    a condition when at least half of its scans recorded it."""
+    held = (
+        select(recorded.c.code, judged.c.seconds, judged.c.n)
+        .select_from(recorded)
+        .join(
+            judged,
+            sa.and_(
+                judged.c.session_id == recorded.c.session_id,
+                judged.c.zone_id == recorded.c.zone_id,
+            ),
+        )
+        .where(2 * recorded.c.times >= judged.c.scans)
+        .cte("held")
+    )
+    measures = lambda cte: [func.sum(cte.c.seconds), func.sum(cte.c.n)]  # noqa: E731
+    return [
+        _branch("zones", "all", judged, {}, measures(judged)),
+        _branch("zones", "code", held, {"t1": held.c.code}, measures(held)),
+    ]
+
+
 def _execute(statement):
     """Run a tally statement; on PostgreSQL without JIT and with room to hash in memory.
 
@@ -100,8 +131,15 @@ class Tallies:
 
     @classmethod
     def of(cls, study: Study, f: Filters) -> "Tallies":
-        """The tallies of a study within filters."""
-        return cls(Scope.of(study, f))
+        """The tallies of a study within filters: read from the indicator facts, unless a
+        zone filter (or INDICATOR_FACTS = False) asks to count the records themselves."""
+        from .fact_tallies import FactTallies
+
+        scope = Scope.of(study, f)
+        if cls is Tallies and not f.zones and current_app.config.get("INDICATOR_FACTS", True):
+            facts.settle()
+            return FactTallies(scope)
+        return cls(scope)
 
     @cached_property
     def codes(self) -> dict[str, list[str]]:
@@ -129,35 +167,9 @@ class Tallies:
 
     def _hour_cells(self, scoped):
         """CTE: each session's kept seconds per local hour (id, site, conditions, lh, seconds)."""
-        scope, clock = self.scope, self.scope.clock
-        shift = clock.shift
-        first = select(
-            scoped.c.id.label("id"),
-            ((scoped.c.e0 + shift) // 3600).label("b"),
-            ((scoped.c.e1 - 1 + shift) // 3600).label("last"),
-        ).where(scoped.c.e1 > scoped.c.e0)
-        buckets = first.cte("buckets", recursive=True)
-        previous = buckets.alias("previous")
-        buckets = buckets.union_all(
-            select(previous.c.id, previous.c.b + 1, previous.c.last).where(
-                previous.c.b < previous.c.last
-            )
-        )
-        start = buckets.c.b * 3600 - shift
-        hour_number = clock.start_hour_number(start)
-        seconds = _least(scoped.c.e1, start + 3600) - _greatest(scoped.c.e0, start)
+        scope = self.scope
         return (
-            select(
-                scoped.c.id,
-                scoped.c.site_id,
-                scoped.c.programme,
-                scoped.c.crowding,
-                hour_number.label("lh"),
-                seconds.label("seconds"),
-            )
-            .select_from(buckets)
-            .join(scoped, scoped.c.id == buckets.c.id)
-            .where(*scope.keeps(hour_number))
+            cells.hour_cells(scoped, scope.clock, scope.keeps)
             .cte("hour_cells")
             .prefix_with("MATERIALIZED")
         )
@@ -167,27 +179,8 @@ class Tallies:
         summed), and per session and zone (for the zone conditions)."""
         scope, clock = self.scope, self.scope.clock
         e = Encounter.__table__
-        flags = {code: EncounterFlag.__table__.alias(code) for code in FLAGS}
-        bucket = clock.bucket(e.c.occurred_at)
-        query = (
-            select(
-                e.c.session_id,
-                bucket.label("b"),
-                e.c.zone_id,
-                func.count().label("n"),
-                *(_count_if(e.c.relation == r).label(r) for r in RELATIONS),
-                *(func.count(flag.c.code).label(code) for code, flag in flags.items()),
-            )
-            .select_from(e)
-            .join(scoped, scoped.c.id == e.c.session_id)
-        )
-        for code, flag in flags.items():
-            query = query.outerjoin(
-                flag, sa.and_(flag.c.encounter_id == e.c.id, flag.c.code == code)
-            )
         grouped = (
-            query.where(*scope.record_filter(e, e.c.occurred_at))
-            .group_by(e.c.session_id, bucket, e.c.zone_id)
+            cells.encounter_groups(scoped, clock, scope.record_filter(e, e.c.occurred_at))
             .cte("encounter_groups")
             .prefix_with("MATERIALIZED")
         )
@@ -195,7 +188,7 @@ class Tallies:
         hour_number = clock.start_hour_number(clock.bucket_start(g.b))
         # The roll-ups need no zone: summed per session and hour they read a third of the rows.
         keys = (g.session_id, g.b, scoped.c.site_id, scoped.c.programme, scoped.c.crowding)
-        cells = (
+        cells_cte = (
             select(
                 *keys[:1],
                 *keys[2:],
@@ -216,7 +209,7 @@ class Tallies:
             .group_by(g.session_id, g.zone_id)
             .cte("zone_encounters")
         )
-        return cells, zones
+        return cells_cte, zones
 
     @cached_property
     def time(self) -> dict:
@@ -247,20 +240,7 @@ class Tallies:
             ),
             *self._zone_branches(scoped, hours, zone_encounters),
         ]
-        result = {"hours": defaultdict(dict), "encounters": defaultdict(dict)}
-        result |= {"sessions": {}, "zones": {}}
-        for row in _execute(sa.union_all(*branches)):
-            # A sum over no rows (zone conditions without any scan) is NULL.
-            measures = tuple(m or 0 for m in (row.m0, row.m1, row.m2, row.m3, row.m4, row.m5))
-            if row.fact == "sessions":
-                result["sessions"][row.i1] = int(measures[0])
-            elif row.fact == "zones":
-                result["zones"][row.t1] = (measures[0], int(measures[1]))
-            elif row.kind == "cond":
-                result[row.fact]["cond"][(row.t1, row.t2)] = measures
-            else:
-                result[row.fact][row.kind][(row.i1, row.i2)] = measures
-        return result
+        return collect(_execute(sa.union_all(*branches)))
 
     def _zone_branches(self, scoped, hours, zone_encounters) -> list:
         """Zone conditions: zone-hours and encounters of all judged zones and per code held.
@@ -315,24 +295,7 @@ class Tallies:
             .group_by(scans.c.session_id, scans.c.zone_id, c.c.code)
             .cte("recorded")
         )
-        held = (
-            select(recorded.c.code, judged.c.seconds, judged.c.n)
-            .select_from(recorded)
-            .join(
-                judged,
-                sa.and_(
-                    judged.c.session_id == recorded.c.session_id,
-                    judged.c.zone_id == recorded.c.zone_id,
-                ),
-            )
-            .where(2 * recorded.c.times >= judged.c.scans)
-            .cte("held")
-        )
-        measures = lambda cte: [func.sum(cte.c.seconds), func.sum(cte.c.n)]  # noqa: E731
-        return [
-            _branch("zones", "all", judged, {}, measures(judged)),
-            _branch("zones", "code", held, {"t1": held.c.code}, measures(held)),
-        ]
+        return zone_condition_branches(judged, recorded)
 
     @cached_property
     def mix(self) -> dict:
@@ -376,18 +339,22 @@ class Tallies:
 
     @cached_property
     def kinds(self) -> dict:
-        """{(site id, encounter type, parties): encounters} within the filters."""
+        """{(site id, "encounter_type" or "parties", code or None): encounters} within the
+        filters."""
         scope, clock = self.scope, self.scope.clock
         scoped = scope.sessions()
         e = Encounter.__table__
         conditions = scope.record_filter(e, e.c.occurred_at)
         if not scope.f.whole_day:
             conditions += scope.keeps(clock.hour_number(e.c.occurred_at))
-        rows = _execute(
-            select(scoped.c.site_id, e.c.encounter_type, e.c.parties, func.count())
-            .select_from(e)
-            .join(scoped, scoped.c.id == e.c.session_id)
-            .where(*conditions)
-            .group_by(scoped.c.site_id, e.c.encounter_type, e.c.parties)
-        )
-        return {(site, kind, parties): n for site, kind, parties, n in rows}
+        result = {}
+        for category in ("encounter_type", "parties"):
+            rows = _execute(
+                select(scoped.c.site_id, e.c[category], func.count())
+                .select_from(e)
+                .join(scoped, scoped.c.id == e.c.session_id)
+                .where(*conditions)
+                .group_by(scoped.c.site_id, e.c[category])
+            )
+            result |= {(site, category, code): n for site, code, n in rows}
+        return result

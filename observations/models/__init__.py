@@ -12,6 +12,7 @@ from .account import (
 )
 from .codebook import PER_PERSON, Category, Code, Codebook
 from .export import EXPORT_STATES, ExportJob, ExportPreset
+from .facts import FACT_MODELS, CodeFact, ConditionFact, HourFact, SessionCodeFact, ZoneFact
 from .records import (
     REVIEW_STATES,
     Encounter,
@@ -32,6 +33,7 @@ from .types import FIRST_DAY, LAST_DAY, UTCDateTime, utcnow
 
 __all__ = [
     "EXPORT_STATES",
+    "FACT_MODELS",
     "FIRST_DAY",
     "LAST_DAY",
     "PASSWORD_LINK_PURPOSES",
@@ -46,13 +48,16 @@ __all__ = [
     "Availability",
     "Category",
     "Code",
+    "CodeFact",
     "Codebook",
+    "ConditionFact",
     "Correction",
     "Encounter",
     "EncounterFlag",
     "ExportJob",
     "ExportPreset",
     "FieldNote",
+    "HourFact",
     "Login",
     "Membership",
     "OpeningHours",
@@ -63,6 +68,7 @@ __all__ = [
     "ScanCondition",
     "ScanCount",
     "Session",
+    "SessionCodeFact",
     "SessionWeather",
     "Site",
     "SiteProfile",
@@ -71,6 +77,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Zone",
+    "ZoneFact",
     "session_zones",
     "slot_zones",
     "utcnow",

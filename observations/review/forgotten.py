@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..indicators import facts
 from ..models import Encounter, FieldNote, Scan, Session, Study, User, utcnow
 from ..sync.fields import iso
 from .thresholds import thresholds
@@ -100,6 +101,7 @@ def close_forgotten(now: datetime | None = None) -> list[Session]:
         ).rowcount
         if not updated:
             continue  # ended meanwhile, by its phone or by another process
+        facts.mark([session.id])
         db.session.refresh(session, ["ended_at", "auto_closed_at"])
         audit.record(
             "auto_close",

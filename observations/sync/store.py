@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import audit
 from ..extensions import db
+from ..indicators import facts
 from ..models import (
     Encounter,
     EncounterFlag,
@@ -73,6 +74,7 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
     new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, row)
     if new_id is not None:
         _write_children(parsed.kind, new_id, parsed.content)
+        facts.mark([new_id if parsed.kind == "session" else parsed.session.id])
         if parsed.kind == "session":
             _remember_session(ctx, parsed, new_id)
         else:
@@ -183,6 +185,7 @@ def rewrite(
     if not db.session.execute(query.values(**changes)).rowcount:
         return False
     _write_children(parsed.kind, stored.id, parsed.content, replace=True)
+    facts.mark([stored.id if parsed.kind == "session" else parsed.session.id])
     return True
 
 

@@ -111,3 +111,12 @@ def builder(app):
         db.session.commit()
         yield Builder(study, fieldworker)
         db.session.rollback()
+
+
+@pytest.fixture(autouse=True, params=["facts", "records"])
+def counted_from(request, app):
+    """Every indicator test runs twice: over the indicator facts (what the pages read) and
+    over the records themselves (what a zone filter reads), so that both count alike."""
+    app.config["INDICATOR_FACTS"] = request.param == "facts"
+    yield request.param
+    app.config["INDICATOR_FACTS"] = True
