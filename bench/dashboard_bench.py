@@ -278,6 +278,23 @@ def evidence(study, f) -> None:
             for part in ("time", "mix", "kinds")
         }
         print(f"  {name}: " + " ".join(f"{part}={ms:.0f} ms" for part, ms in parts.items()))
+    # Other filters read other facts, or the records themselves.
+    site = study.sites[0]
+    cases = {
+        "comparison, 10:00–14:00 on weekdays (facts per hour)": f.replace(
+            hour_from=10, hour_to=14, days="weekday"
+        ),
+        "comparison, one year (facts per session and day)": f.replace(
+            date_from=FIRST_DAY, date_to=FIRST_DAY + timedelta(days=364)
+        ),
+        "site dashboard, one zone (counted from the records)": f.replace(zones=(site.zones[0].id,)),
+    }
+    for label, scoped in cases.items():
+        if scoped.zones:
+            work = lambda s=scoped: indicators.site_dashboard(study, site, s)  # noqa: E731
+        else:
+            work = lambda s=scoped: indicators.comparison(study, s)  # noqa: E731
+        print(f"  {label}: {best_ms(work, 3):.0f} ms")
     e, counts = Encounter.__table__, ScanCount.__table__
     bucket = utc_hour(e.c.occurred_at)
     flags = {code: EncounterFlag.__table__.alias(code) for code in ("age", "company")}

@@ -90,3 +90,31 @@ def test_retracted_column_reaches_existing_records(empty_app):
         retracted = db.session.scalar(sa.text("SELECT retracted FROM sessions"))
         assert retracted in (False, 0)
     assert schema_drift(empty_app) == []
+
+
+def test_the_indicator_facts_are_computed_for_the_data_already_there(empty_app):
+    """0009 computes the facts of the sessions stored before it; down and up again gives the
+    same facts the app kept while the demo was built."""
+    from observations import demo
+    from observations.models import FACT_MODELS
+
+    def facts() -> dict:
+        return {
+            model.__tablename__: sorted(
+                tuple(row) for row in db.session.execute(sa.select(model.__table__))
+            )
+            for model in FACT_MODELS
+        }
+
+    with empty_app.app_context():
+        upgrade()
+        demo.create_demo(password="correct-horse-battery")
+        db.session.commit()
+        kept = facts()
+        assert kept["fact_hours"] and kept["fact_codes"] and kept["fact_conditions"]
+        db.session.remove()
+        downgrade(revision="0008_received_at")
+        assert not {m.__tablename__ for m in FACT_MODELS} & table_names(empty_app)
+        upgrade()
+        assert facts() == kept
+    assert schema_drift(empty_app) == []

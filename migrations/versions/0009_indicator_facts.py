@@ -90,17 +90,18 @@ def upgrade():
         "fact_session_codes",
         sa.Column("session_id", sa.Integer(), sa.ForeignKey("sessions.id", ondelete="CASCADE"),
                   nullable=False),  # fmt: skip
+        sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("daypart", sa.String(length=10), nullable=False),
         *_site_and_review(),
         sa.Column("n", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("session_id", "category", "code", "daypart"),
+        sa.PrimaryKeyConstraint("session_id", "day", "category", "code", "daypart"),
     )
     op.create_index(
         "ix_fact_session_codes_site",
         "fact_session_codes",
-        ["site_id", "category", "code", "daypart", "review_state", "n"],
+        ["site_id", "category", "code", "daypart", "review_state", "day", "n"],
     )
     op.create_table(
         "fact_zones",
@@ -114,13 +115,27 @@ def upgrade():
         sa.Column("encounters", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("session_id", "zone_id", "hour", "condition"),
     )
-    op.create_index("ix_fact_zones_site", "fact_zones", ["site_id", "review_state", "hour"])
+    op.create_index(
+        "ix_fact_zones_session",
+        "fact_zones",
+        [
+            "session_id",
+            "zone_id",
+            "condition",
+            "site_id",
+            "review_state",
+            "hour",
+            "scans",
+            "encounters",
+        ],
+    )
     op.create_table(
         "fact_conditions",
         sa.Column("session_id", sa.Integer(), sa.ForeignKey("sessions.id", ondelete="CASCADE"),
                   nullable=False),  # fmt: skip
         sa.Column("condition", sa.String(length=40), nullable=False),
         *_site_and_review(),
+        sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("seconds", sa.BigInteger(), nullable=False),
         sa.Column("encounters", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("session_id", "condition"),
@@ -128,7 +143,7 @@ def upgrade():
     op.create_index(
         "ix_fact_conditions_code",
         "fact_conditions",
-        ["condition", "site_id", "review_state", "seconds", "encounters"],
+        ["condition", "site_id", "review_state", "day", "seconds", "encounters"],
     )
 
     from observations.indicators.facts import rebuild
@@ -141,7 +156,7 @@ def downgrade():
     op.drop_table("fact_conditions")
     op.drop_index("ix_fact_session_codes_site", table_name="fact_session_codes")
     op.drop_table("fact_session_codes")
-    op.drop_index("ix_fact_zones_site", table_name="fact_zones")
+    op.drop_index("ix_fact_zones_session", table_name="fact_zones")
     op.drop_table("fact_zones")
     op.drop_index("ix_fact_codes_site", table_name="fact_codes")
     op.drop_table("fact_codes")

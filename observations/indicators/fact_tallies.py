@@ -3,7 +3,7 @@
 The same figures as `Tallies` (tallies.py), from some fifty thousand session-hours instead
 of a million encounters and their flags: each statement sums fact rows in the order of an
 index that holds every column it needs. Filters act on the facts' own columns (site, review
-state, local hour); dates also keep only sessions that overlap them, as the live tallies do.
+state, local hour).
 A zone filter needs the records themselves: `Tallies.of` then counts live.
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, literal, null, select
 from sqlalchemy.sql.elements import Null
 
-from ..models import CodeFact, ConditionFact, HourFact, Session, SessionCodeFact, ZoneFact
+from ..models import CodeFact, ConditionFact, HourFact, SessionCodeFact, ZoneFact
 from ..models.facts import HOUR_SUMS
 from .facts.compute import ENCOUNTER_CATEGORIES, MIX_CATEGORIES, NOT_CODED
 from .tallies import Tallies, _branch, _execute, collect, zone_condition_branches
@@ -31,6 +31,14 @@ def _keys(keys) -> list:
     ]
 
 
+def _summed(branches):
+    """One SELECT adding up "zones" branches that may repeat a key."""
+    rows = sa.union_all(*branches).subquery("zone_branches")
+    keys = [rows.c[name] for name in ("fact", "kind", "i1", "i2", "t1", "t2")]
+    measures = [func.sum(rows.c[f"m{n}"]).label(f"m{n}") for n in range(6)]
+    return select(*keys, *measures).group_by(*keys)
+
+
 def _measures(sums) -> list:
     return [sa.cast(m, sa.BigInteger).label(f"m{n}") for n, m in enumerate(sums)]
 
@@ -39,21 +47,13 @@ class FactTallies(Tallies):
     """`Tallies` over the facts; for scopes without a zone filter."""
 
     def _where(self, table) -> list:
-        """SQL conditions on a fact table: the sites, review states, hours and dates."""
+        """SQL conditions on a fact table: the sites, review states and the hours kept."""
         scope = self.scope
-        conditions = [
+        return [
             table.c.site_id.in_([site.id for site in self.sites]),
             table.c.review_state.in_(scope.f.review),
             *scope.keeps(table.c.hour),
         ]
-        if scope.utc_from is not None or scope.utc_to is not None:
-            overlapping = select(Session.id).where(Session.study_id == scope.study.id)
-            if scope.utc_to is not None:
-                overlapping = overlapping.where(Session.started_at < scope.utc_to)
-            if scope.utc_from is not None:
-                overlapping = overlapping.where(Session.ended_at > scope.utc_from)
-            conditions.append(table.c.session_id.in_(overlapping))
-        return conditions
 
     @cached_property
     def time(self) -> dict:
@@ -83,7 +83,7 @@ class FactTallies(Tallies):
             .where(*where, h.c.seconds > 0)
             .group_by(h.c.site_id)
         )
-        result = collect(_execute(sa.union_all(*self._zone_branches())))
+        result = collect(_execute(self._zones()))
         for row in _execute(sa.union_all(*branches)):
             seconds, *encounters = (int(m or 0) for m in row[5:])
             if row.kind == "sessions":
@@ -97,31 +97,44 @@ class FactTallies(Tallies):
                 result["encounters"][row.kind][key] = tuple(encounters)
         return result
 
-    def _zone_branches(self) -> list:
-        """See `Tallies._zone_branches`. Filters that keep every session whole read the
-        sessions' own judgement (fact_conditions); others judge again from the hours kept."""
-        f = self.scope.f
-        if self._whole_sessions:
-            c = ConditionFact.__table__
-            where = (c.c.site_id.in_([site.id for site in self.sites]),)
-            where += (c.c.review_state.in_(f.review),)
-            judged = select(c).where(*where, c.c.condition == NOT_CODED).subquery("judged")
-            held = select(c).where(*where, c.c.condition != NOT_CODED).subquery("held")
-            return [
-                _branch("zones", "all", judged, {}, [func.sum(judged.c[m]) for m in MEASURED]),
-                _branch(
-                    "zones",
-                    "code",
-                    held,
-                    {"t1": held.c.condition},
-                    [func.sum(held.c[m]) for m in MEASURED],
-                ),
-            ]
-        return self._zone_hours_branches()
+    def _zones(self):
+        """See `Tallies._zone_branches`, as one statement summing the branches below.
 
-    def _zone_hours_branches(self) -> list:
-        """Zone conditions judged from fact_zones and fact_hours within the filters."""
+        Filters that leave whole days read each session's own judgement (fact_conditions) —
+        when they leave some days out, only for the sessions within one day, and the few
+        that span days are judged again from their hours kept; a time window judges every
+        session from its hours kept (fact_zones, fact_hours)."""
+        if not self._whole_days:
+            return _summed(self._zone_hours_branches())
+        c = ConditionFact.__table__
+        where = [
+            c.c.site_id.in_([site.id for site in self.sites]),
+            c.c.review_state.in_(self.scope.f.review),
+        ]
+        branches = []
+        if self.scope.cuts_days:
+            where += [c.c.day >= 0, *self.scope.keeps_days(c.c.day)]
+            spanning = select(c.c.session_id).where(c.c.day < 0)
+            branches = self._zone_hours_branches(spanning)
+        judged = select(c).where(*where, c.c.condition == NOT_CODED).subquery("whole_judged")
+        held = select(c).where(*where, c.c.condition != NOT_CODED).subquery("whole_held")
+        branches += [
+            _branch("zones", "all", judged, {}, [func.sum(judged.c[m]) for m in MEASURED]),
+            _branch(
+                "zones",
+                "code",
+                held,
+                {"t1": held.c.condition},
+                [func.sum(held.c[m]) for m in MEASURED],
+            ),
+        ]
+        return _summed(branches)
+
+    def _zone_hours_branches(self, sessions=None) -> list:
+        """Zone conditions judged from fact_zones and fact_hours within the filters (of
+        `sessions` only, a SELECT of session ids, when given)."""
         z, h = ZoneFact.__table__, HourFact.__table__
+        only = [] if sessions is None else [z.c.session_id.in_(sessions)]
         zones = (
             select(
                 z.c.session_id,
@@ -129,14 +142,15 @@ class FactTallies(Tallies):
                 func.sum(z.c.scans).label("scans"),
                 func.sum(z.c.encounters).label("n"),
             )
-            .where(*self._where(z), z.c.condition == NOT_CODED)
+            .where(*self._where(z), *only, z.c.condition == NOT_CODED)
             .group_by(z.c.session_id, z.c.zone_id)
             .having(func.sum(z.c.scans) > 0)
             .cte("zone_totals")
         )
+        only_hours = [] if sessions is None else [h.c.session_id.in_(sessions)]
         seconds = (
             select(h.c.session_id, func.sum(h.c.seconds).label("seconds"))
-            .where(*self._where(h), h.c.seconds > 0)
+            .where(*self._where(h), *only_hours, h.c.seconds > 0)
             .group_by(h.c.session_id)
             .cte("session_seconds")
         )
@@ -152,26 +166,28 @@ class FactTallies(Tallies):
                 z.c.condition.label("code"),
                 func.sum(z.c.scans).label("times"),
             )
-            .where(*self._where(z), z.c.condition != NOT_CODED)
+            .where(*self._where(z), *only, z.c.condition != NOT_CODED)
             .group_by(z.c.session_id, z.c.zone_id, z.c.condition)
             .cte("recorded")
         )
         return zone_condition_branches(judged, recorded)
 
     @property
-    def _whole_sessions(self) -> bool:
-        """Whether the filters keep every session whole (no time window, days or dates)."""
+    def _whole_days(self) -> bool:
+        """Whether the filters leave whole days (no time window): the per-session-and-day
+        facts then serve, with the dates and days applied to their day."""
         f = self.scope.f
-        return f.whole_day and f.date_from is None and f.date_to is None
+        return f.hour_from == 0 and f.hour_to == 24
 
     def _codes(self, categories, daypart: bool):
-        """Rows (site, category, code, [daypart,] n), in index order: summed per session when
-        the filters keep sessions whole, per kept hour otherwise."""
-        if self._whole_sessions:
+        """Rows (site, category, code, [daypart,] n), in index order: summed per session and
+        day when the filters leave whole days, per kept hour otherwise."""
+        if self._whole_days:
             c = SessionCodeFact.__table__
             where = [
                 c.c.site_id.in_([site.id for site in self.sites]),
                 c.c.review_state.in_(self.scope.f.review),
+                *self.scope.keeps_days(c.c.day),
             ]
         else:
             c = CodeFact.__table__

@@ -1,10 +1,12 @@
 """The part of a study the filters leave: its sessions in SQL, and the local hours kept.
 
 A session is in scope when it belongs to the study, has ended, is not retracted, has one of
-the review states, lies at one of the sites, overlaps the dates and — with a zone filter —
-covers one of the zones. Its records count when they are not retracted, lie in one of the
-zones (with a zone filter; an encounter without a zone then does not count) and fall in a
-local hour the filters keep (dates, weekday/weekend, time window).
+the review states, lies at one of the sites and — with a zone filter — covers one of the
+zones. Its observed time and its records count in the local hours the filters keep (dates,
+weekday/weekend, time window), each by its own time: a record a phone stamped outside its
+session's time counts where it was stamped. Records count when they are not retracted and
+lie in one of the zones (with a zone filter; an encounter without a zone then does not
+count).
 """
 
 from dataclasses import dataclass
@@ -99,10 +101,6 @@ class Scope:
                 )
                 .exists()
             )
-        if self.utc_to is not None:
-            query = query.where(Session.started_at < self.utc_to)
-        if self.utc_from is not None:
-            query = query.where(Session.ended_at > self.utc_from)
         return query.subquery("scoped")
 
     def record_filter(self, table, time_column) -> list:
@@ -129,5 +127,23 @@ class Scope:
             kept.append(hour_number % 24 < f.hour_to)
         if f.days != "all":
             weekday = (hour_number // 24 + 3) % 7  # 0 = Monday
+            kept.append(weekday < 5 if f.days == "weekday" else weekday >= 5)
+        return kept
+
+    @property
+    def cuts_days(self) -> bool:
+        """Whether the dates or the days leave some days out."""
+        f = self.f
+        return f.date_from is not None or f.date_to is not None or f.days != "all"
+
+    def keeps_days(self, day) -> list:
+        """SQL conditions: a local day number lies within the dates and days."""
+        f, kept = self.f, []
+        if f.date_from:
+            kept.append(day >= day_number(f.date_from))
+        if f.date_to:
+            kept.append(day <= day_number(f.date_to))
+        if f.days != "all":
+            weekday = (day + 3) % 7  # 0 = Monday
             kept.append(weekday < 5 if f.days == "weekday" else weekday >= 5)
         return kept

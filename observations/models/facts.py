@@ -107,7 +107,19 @@ class ZoneFact(db.Model):
     those scans recorded a zone condition (condition = its code, in `scans`)."""
 
     __tablename__ = "fact_zones"
-    __table_args__ = (sa.Index("ix_fact_zones_site", "site_id", "review_state", "hour"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_fact_zones_session",
+            "session_id",
+            "zone_id",
+            "condition",
+            "site_id",
+            "review_state",
+            "hour",
+            "scans",
+            "encounters",
+        ),
+    )
 
     session_id: Mapped[int] = _session_column()
     zone_id: Mapped[int] = mapped_column(sa.ForeignKey("zones.id"), primary_key=True)
@@ -120,9 +132,9 @@ class ZoneFact(db.Model):
 
 
 class SessionCodeFact(db.Model):
-    """fact_codes summed over the whole session (per part of the day for the visitor mix;
-    daypart "" for encounters): what the dashboards read when their filters keep every
-    session whole, a third fewer rows than per hour."""
+    """fact_codes summed per session and local day (and per part of the day for the visitor
+    mix; daypart "" for encounters): what the dashboards read when their filters leave whole
+    days (no time window), a third fewer rows than per hour."""
 
     __tablename__ = "fact_session_codes"
     __table_args__ = (
@@ -133,11 +145,13 @@ class SessionCodeFact(db.Model):
             "code",
             "daypart",
             "review_state",
+            "day",
             "n",
         ),
     )
 
     session_id: Mapped[int] = _session_column()
+    day: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     daypart: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
@@ -150,7 +164,9 @@ class ConditionFact(db.Model):
     """A session's zone conditions judged over the whole session (tallies.py's rule: held in
     a zone when at least half of its scans recorded it): the zone-seconds and encounters of
     the zones where it held; condition "" = every zone with a scan. What the dashboards read
-    when their filters keep every session whole; otherwise they judge from fact_zones."""
+    when their filters leave whole days; otherwise they judge again from fact_zones. `day`
+    is the local day all the session's facts lie in, or -1 when they span days (such a
+    session is judged again from fact_zones when the filters leave some days out)."""
 
     __tablename__ = "fact_conditions"
     __table_args__ = (
@@ -159,6 +175,7 @@ class ConditionFact(db.Model):
             "condition",
             "site_id",
             "review_state",
+            "day",
             "seconds",
             "encounters",
         ),
@@ -168,6 +185,7 @@ class ConditionFact(db.Model):
     condition: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"))
     review_state: Mapped[str] = mapped_column(sa.String(20))
+    day: Mapped[int] = mapped_column()
     seconds: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     encounters: Mapped[int] = mapped_column(default=0)
 

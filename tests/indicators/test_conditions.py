@@ -112,3 +112,38 @@ def test_the_factors_come_in_order(small):
         "profile:space",
         "profile:hosting",
     ]
+
+
+def test_a_session_across_midnight_is_judged_on_the_days_kept(builder):
+    """Plein: a session 22:00–02:00 recorded movable seats in its two scans before midnight
+    and not in its three after; another, 10:00–11:00 on the first day, in its one scan."""
+    from datetime import date
+
+    site = builder.site("Plein", ["Z"])
+    (zone,) = site.zones
+    night = builder.session(site, local("2026-03-06", 22), local("2026-03-07", 2))
+    for day, hour in (("2026-03-06", 22), ("2026-03-06", 23)):
+        builder.scan(night, local(day, hour, 10), zone, {}, ["movable_seats"])
+    for hour in (0, 1, 1):
+        builder.scan(night, local("2026-03-07", hour, 20), zone, {}, [])
+    builder.encounter(night, local("2026-03-06", 23, 30), zone, "greeting")
+    builder.encounter(night, local("2026-03-07", 0, 30), zone, "greeting")
+    day = builder.session(site, local("2026-03-06", 10), local("2026-03-06", 11))
+    builder.scan(day, local("2026-03-06", 10, 5), zone, {}, ["movable_seats"])
+    builder.encounter(day, local("2026-03-06", 10, 30), zone, "help")
+
+    # Both days: the night session had seats in 2 of 5 scans, so not (4 hours, 2 encounters).
+    both = rows_of(builder.study, prefix="zone:movable")
+    assert both == {("zone:movable_seats", "yes"): (1, 1.0), ("zone:movable_seats", "no"): (2, 4.0)}
+    # The first day only: 2 of its 2 scans that day had them (2 hours, 1 encounter).
+    first = Filters(date_from=date(2026, 3, 6), date_to=date(2026, 3, 6))
+    # (A level without observed hours has no row.)
+    assert rows_of(builder.study, first, prefix="zone:movable") == {
+        ("zone:movable_seats", "yes"): (2, 3.0)
+    }
+    # Friday and Saturday are a weekday and a weekend day: Saturday keeps the night's after-
+    # midnight part, without seats.
+    weekend = Filters(days="weekend")
+    assert rows_of(builder.study, weekend, prefix="zone:movable") == {
+        ("zone:movable_seats", "no"): (1, 2.0)
+    }

@@ -6,6 +6,7 @@ import pytest
 
 from observations import indicators
 from observations.indicators import Filters, Rate
+from tests.indicators.builders import local
 
 
 def test_totals_count_ended_kept_sessions_and_their_records(small):
@@ -113,3 +114,21 @@ def test_a_study_without_fieldwork_has_zero_everything(builder):
     assert indicators.heat_map(builder.study, Filters()) == {}
     assert indicators.weekly(builder.study, Filters()) == []
     assert indicators.conditions(builder.study, Filters()) == []
+
+
+def test_a_record_stamped_outside_its_session_counts_at_its_own_time(builder):
+    """A phone clock off by minutes puts an encounter after its session's end, past
+    midnight: a filter on the next day counts it there, with no observed hours."""
+    site = builder.site("Plein", ["Z"])
+    (zone,) = site.zones
+    session = builder.session(site, local("2026-01-31", 23), local("2026-01-31", 23, 50))
+    builder.encounter(session, local("2026-02-01", 0, 5), zone, "greeting", "strangers")
+    builder.scan(session, local("2026-02-01", 0, 6), zone, {"age": {"25-64": 2}})
+    february = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+    totals = indicators.totals(builder.study, february)
+    assert (totals.sessions, totals.hours, totals.encounters) == (0, 0, 1)
+    assert indicators.visitor_mix(builder.study, february, "age").total == 2
+    january = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+    totals = indicators.totals(builder.study, january)
+    assert (totals.sessions, totals.encounters) == (1, 0)
+    assert totals.hours == pytest.approx(50 / 60)

@@ -203,10 +203,11 @@ class SessionFacts:
         whole = defaultdict(int)
         for (session_id, hour, category, code), n in self.codes.items():
             part = NOT_CODED if category in ENCOUNTER_CATEGORIES else daypart(hour)
-            whole[(session_id, category, code, part)] += n
+            whole[(session_id, hour // 24, category, code, part)] += n
         return [
             {
                 "session_id": session_id,
+                "day": day,
                 "category": category,
                 "code": code,
                 "daypart": part,
@@ -214,8 +215,17 @@ class SessionFacts:
                 "review_state": self.sessions[session_id].review_state,
                 "n": n,
             }
-            for (session_id, category, code, part), n in whole.items()
+            for (session_id, day, category, code, part), n in whole.items()
         ]
+
+    def _days(self) -> dict[int, int]:
+        """{session id: the local day all its facts lie in, or -1 when they span days}."""
+        days = defaultdict(set)
+        for keys in (self.hours, self.codes, self.zones):
+            for key in keys:
+                hour = key[2] if keys is self.zones else key[1]
+                days[key[0]].add(hour // 24)
+        return {session_id: next(iter(d)) if len(d) == 1 else -1 for session_id, d in days.items()}
 
     def _whole_sessions(self) -> list[dict]:
         """fact_conditions: each session's zone conditions judged over all its scans."""
@@ -239,12 +249,14 @@ class SessionFacts:
             if n_scans and seconds[session_id] > 0 and 2 * n_times >= n_scans:
                 held[(session_id, condition)][0] += seconds[session_id]
                 held[(session_id, condition)][1] += n
+        days = self._days()
         return [
             {
                 "session_id": session_id,
                 "condition": condition,
                 "site_id": self.sessions[session_id].site_id,
                 "review_state": self.sessions[session_id].review_state,
+                "day": days[session_id],
                 "seconds": zone_seconds,
                 "encounters": n,
             }
