@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations against the Flask app's database."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -52,10 +53,38 @@ def run_migrations_online() -> None:
     options.setdefault("process_revision_directives", skip_empty)
     options.setdefault("compare_type", True)
     options.setdefault("render_item", render_item)
-    with engine.connect() as connection:
+    with engine.connect() as connection, _sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=target_db.metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """On SQLite, check foreign keys after the migrations instead of during them.
+
+    A batch operation copies a table, drops the original and renames the copy. With foreign
+    keys on, dropping a table that other tables' rows point at fails (sessions, with its
+    scans and encounters), so a migration that batch-alters it could not run on real data.
+    SQLite's own advice for such changes: foreign keys off, and `foreign_key_check` at the
+    end, which refuses to finish if a migration left a dangling reference.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # The pragma is a no-op inside a transaction: end the one SQLAlchemy began.
+    connection.commit()
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+        dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise RuntimeError(f"the migration left dangling foreign keys: {dangling[:5]}")
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():
