@@ -115,6 +115,7 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
     from . import (
         cli_accounts,
+        cli_backup,
         cli_calendar,
         cli_codebook,
         cli_data,
@@ -134,3 +135,4 @@ def init_app(app: Flask) -> None:
     cli_forgotten.init_app(app)
     cli_reliability.init_app(app)
     cli_indicators.init_app(app)
+    cli_backup.init_app(app)
