@@ -37,22 +37,21 @@ class Restored:
     head: str | None
 
 
-def refusal(engine: sa.Engine) -> str | None:
+def refusal(connection: sa.Connection) -> str | None:
     """Why the database is not empty enough to restore into, or None."""
-    with engine.connect() as connection:
-        names = set(sa.inspect(connection).get_table_names())
-        foreign = sorted(names - set(db.metadata.tables) - {VERSION_TABLE})
-        if foreign:
-            return _(
-                "The database holds tables Terloops does not know: %(tables)s. Restore into a "
-                "database of its own.",
-                tables=", ".join(foreign),
-            )
-        filled = {}
-        for name in sorted(names - {VERSION_TABLE}):
-            rows = connection.scalar(sa.select(sa.func.count()).select_from(sa.table(name)))
-            if rows:
-                filled[name] = rows
+    names = set(sa.inspect(connection).get_table_names())
+    foreign = sorted(names - set(db.metadata.tables) - {VERSION_TABLE})
+    if foreign:
+        return _(
+            "The database holds tables Terloops does not know: %(tables)s. Restore into a "
+            "database of its own.",
+            tables=", ".join(foreign),
+        )
+    filled = {}
+    for name in sorted(names - {VERSION_TABLE}):
+        rows = connection.scalar(sa.select(sa.func.count()).select_from(sa.table(name)))
+        if rows:
+            filled[name] = rows
     if filled:
         return _(
             "The database is not empty (%(tables)s). A restore only goes into an empty "
@@ -78,10 +77,21 @@ def _some(filled: dict[str, int], shown: int = 4) -> str:
 
 
 def _drop_empty_tables(engine: sa.Engine) -> None:
-    """Drop the tables of an empty schema, so the dump can create them again."""
+    """Drop the tables of an empty schema, so the dump can create them again.
+
+    The tables are locked and looked at once more first: a row written since the first look
+    (an app still running) stops the restore instead of going with the tables.
+    """
     metadata = sa.MetaData()
     with engine.begin() as connection:
         metadata.reflect(connection)
+        if metadata.tables:
+            quote = connection.dialect.identifier_preparer.quote
+            tables = ", ".join(quote(name) for name in metadata.tables)
+            connection.execute(sa.text(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"))
+        reason = refusal(connection)
+        if reason:
+            raise BackupError(reason)
         metadata.drop_all(connection)
 
 
@@ -122,7 +132,8 @@ def restore_backup(path: Path) -> Restored:
     kind = kind_of(engine.url)
     manifest = _check(path, kind)
     db.session.remove()
-    reason = refusal(engine)
+    with engine.connect() as connection:
+        reason = refusal(connection)
     if reason:
         raise BackupError(reason)
     exports = export_dir(current_app)
