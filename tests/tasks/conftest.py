@@ -66,6 +66,9 @@ def queue_apps(tmp_path, queue_name):
     for app in made:
         if app.extensions[tasks.queue.EXTENSION].get("tasks"):
             tasks.tasks_of(app).huey.storage.flush_all()
+    for app in made[1:]:
+        with app.app_context():
+            db.engine.dispose()
     if made:
         empty_database(made[0])
 
