@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import compression, config, database, errors, i18n, periodic, security, urls
+from . import compression, config, database, errors, i18n, security, tasks, urls
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .indicators import facts
 
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("TERLOOPS")
     if test_config:
         app.config.from_mapping(test_config)
+    config.derived(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -45,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     urls.init_app(app)
     _register_blueprints(app)
-    periodic.init_app(app)
+    tasks.init_app(app)
 
     from . import cli
 

@@ -1,8 +1,8 @@
 """`flask close-forgotten [--dry-run]`: close the sessions fieldworkers forgot to end.
 
-The web process does this by itself every few minutes (periodic.py); this command is for
-cron, for an installation that turned that off (TERLOOPS_CLOSE_FORGOTTEN=false), and to see
-what would be closed. It prints one line per session: its UUID, study, site, observer code,
+The task queue does this by itself every few minutes (tasks/definitions.py); this command
+is for cron, for an installation that turned that off (TERLOOPS_CLOSE_FORGOTTEN=false), and
+to see what would be closed. It prints one line per session: its UUID, study, site, observer code,
 start and the end it got (in the installation's time zone).
 """
 

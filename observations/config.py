@@ -18,7 +18,6 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMITS": "10 per minute;50 per hour",
         "LOGIN_USER_LIMITS": "20 per hour",
@@ -49,16 +48,44 @@ def defaults(instance_path: str) -> dict:
         "EXPORT_INLINE_ROWS": 50_000,
         # Export files are deleted this many days after they were made.
         "EXPORT_KEEP_DAYS": 30,
+        # Where export files are kept (TERLOOPS_EXPORT_DIR): a folder every app instance and
+        # worker sees, e.g. a shared volume; None is instance/exports.
+        "EXPORT_DIR": None,
+        # A running export whose heartbeat is older than this was cut off (its worker died):
+        # the reaper queues it again once, then marks it failed (tasks/reaper.py).
+        "EXPORT_STALE_SECONDS": 300,
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # The read API's paged tables show a record this many seconds after it was received,
         # so that a sync still committing never ends up behind a client's cursor
         # (export/keyset.py); TERLOOPS_API_SETTLE_SECONDS changes it.
         "API_SETTLE_SECONDS": 5,
-        # Close sessions their fieldworkers forgot to end, in the web process (periodic.py);
+        # Close sessions their fieldworkers forgot to end, as a periodic task of the queue;
         # TERLOOPS_CLOSE_FORGOTTEN=false leaves it to cron and `flask close-forgotten`.
         "CLOSE_FORGOTTEN": True,
+        # The task queue (observations/tasks). Without REDIS_URL it is a SQLite file
+        # (QUEUE_PATH, default instance/queue.db) that each web process works in a thread of
+        # its own; with TERLOOPS_REDIS_URL it lives in Redis and only `flask --app app worker`
+        # works it. REDIS_URL is also where login and API limits are counted, unless
+        # TERLOOPS_RATELIMIT_STORAGE_URI names another place (see `derived`).
+        "REDIS_URL": None,
+        "QUEUE_PATH": None,
+        "QUEUE_NAME": "terloops",
+        # Whether web processes work the queue themselves; None: when there is no REDIS_URL.
+        "QUEUE_IN_WEB": None,
+        # Run tasks at once in the caller instead of queueing them; None: in tests (TESTING).
+        "QUEUE_IMMEDIATE": None,
     }
+
+
+def derived(config: dict) -> None:
+    """Fill in the settings that follow from others, once every source has been read.
+
+    One TERLOOPS_REDIS_URL configures everything that needs Redis: the login and API limits
+    are counted there unless a RATELIMIT_STORAGE_URI of their own was given.
+    """
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
 
 
 def normalise_database_url(url: str) -> str:

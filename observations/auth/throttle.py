@@ -31,8 +31,8 @@ def init_app(app: Flask) -> None:
     if uri.startswith("memory://") and not (app.debug or app.testing):
         app.logger.warning(
             "Login attempts are counted in process memory: every worker process counts on its "
-            "own. Run one worker, or set TERLOOPS_RATELIMIT_STORAGE_URI=redis://… (README, "
-            "Production)."
+            "own. Run one worker, or set TERLOOPS_REDIS_URL=redis://… (or "
+            "TERLOOPS_RATELIMIT_STORAGE_URI) (README, Production)."
         )
 
 

@@ -1,13 +1,21 @@
 """Exports that run in the background, with progress a page can poll.
 
 An export is recorded as an ExportJob whatever its size. Small ones run while the user
-waits; large ones run on a worker thread of the web process. Progress is written through
-a connection of its own, so the export's streaming queries are never interrupted.
+waits; large ones are queued as a task (observations/tasks) and run by a queue worker: a
+thread of the web process by default, `flask --app app worker` with Redis. Progress and a
+heartbeat are written through connections of their own, so the export's streaming queries
+are never interrupted.
+
+A job goes queued → running → done or failed. Whoever runs it first claims it (one UPDATE
+from "queued" to "running"), so a task queued twice runs the export once. While a job is
+queued or running, `error` may hold a marker of the reaper (tasks/reaper.py), never shown
+as such: REQUEUED (its worker died once and it was queued again); a failed job may hold
+INTERRUPTED (its worker died twice) or LOST (its task was no longer in the queue), which
+`failure_text` explains in the user's language.
 """
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,14 +26,17 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import ExportJob, Study, User, utcnow
+from .heartbeat import Heartbeat
 from .options import ExportOptions
 from .run import export
 
 logger = logging.getLogger(__name__)
-# One export at a time per process: exports are heavy, and the machine has few cores.
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="terloops-export")
-# A running job whose heartbeat is older than this was cut off (e.g. a restart).
-STALE_AFTER = 300
+REQUEUED = "terloops:requeued"
+INTERRUPTED = "terloops:interrupted"
+LOST = "terloops:lost"
+# The page calls a running job failed when the reaper (every minute) has missed it this
+# long past its staleness, e.g. because no worker runs at all.
+REAPER_GRACE = 120
 
 
 def export_dir(app: Flask) -> Path:
@@ -53,38 +64,73 @@ def create_job(study: Study, user: User, options: ExportOptions) -> ExportJob:
     return job
 
 
-def _update(job_id: int, **values) -> None:
-    """Write job fields through a separate, short transaction."""
+def stale_seconds(app: Flask) -> float:
+    """After this many seconds without a heartbeat a running export counts as cut off."""
+    return float(app.config["EXPORT_STALE_SECONDS"])
+
+
+def update(job_id: int, *conditions, **values) -> int:
+    """Write job fields through a separate, short transaction; return the rows changed."""
     with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(ExportJob).where(ExportJob.id == job_id).values(updated_at=utcnow(), **values)
-        )
+        return connection.execute(
+            sa.update(ExportJob)
+            .where(ExportJob.id == job_id, *conditions)
+            .values(updated_at=utcnow(), **values)
+        ).rowcount
+
+
+def claim(job_id: int) -> bool:
+    """Mark a queued job running, unless another worker claimed it first (or it is gone).
+
+    A job the reaper declared LOST while its task was on its way to a worker is still taken.
+    """
+    waiting = sa.or_(
+        ExportJob.status == "queued", sa.and_(ExportJob.status == "failed", ExportJob.error == LOST)
+    )
+    return update(job_id, waiting, status="running", progress=0) == 1
+
+
+def _alive(app: Flask, job_id: int) -> None:
+    """One heartbeat: the job, still running, was seen now."""
+    with app.app_context():
+        update(job_id, ExportJob.status == "running")
+
+
+def _slowed_for_tests(app: Flask) -> None:
+    """Test hook: EXPORT_SLOW_SECONDS keeps an export running, e.g. to kill its worker."""
+    if seconds := app.config.get("EXPORT_SLOW_SECONDS"):
+        time.sleep(float(seconds))
 
 
 def run_job(app: Flask, job_id: int, row_limit: int | None = None) -> None:
     """Run one export job to the end, recording progress, outcome and file."""
     with app.app_context():
+        if not claim(job_id):
+            logger.info("export %s is not waiting to run (done, running or deleted)", job_id)
+            return
         job = db.session.get(ExportJob, job_id)
         options = ExportOptions.from_json(job.settings)
         if row_limit:
             options.row_limit = row_limit
         path = export_dir(app) / f"{job.id}-{job.file_name}"
         study = db.session.get(Study, job.study_id)
-        _update(job_id, status="running", progress=0)
         last = [0.0]
 
         def progress(fraction: float) -> None:
             if time.monotonic() - last[0] >= 0.5:
                 last[0] = time.monotonic()
-                _update(job_id, progress=int(fraction * 100))
+                update(job_id, ExportJob.status == "running", progress=int(fraction * 100))
 
+        beat = Heartbeat(lambda: _alive(app, job_id), max(0.1, stale_seconds(app) / 10))
         try:
-            counts = export(study, options, str(path), progress)
+            with beat:
+                _slowed_for_tests(app)
+                counts = export(study, options, str(path), progress)
         except Exception as error:  # the page shows why; the log keeps the traceback
             logger.exception("export %s failed", job_id)
             db.session.rollback()
             path.unlink(missing_ok=True)
-            _update(
+            update(
                 job_id,
                 status="failed",
                 error=str(error)[:2000] or type(error).__name__,
@@ -92,22 +138,17 @@ def run_job(app: Flask, job_id: int, row_limit: int | None = None) -> None:
             )
         else:
             db.session.rollback()
-            _update(
+            update(
                 job_id,
                 status="done",
                 progress=100,
                 row_counts=counts,
                 size_bytes=path.stat().st_size,
+                error="",
                 finished_at=utcnow(),
             )
         finally:
             db.session.remove()
-
-
-def start_in_background(job: ExportJob) -> None:
-    """Hand a committed job to the export thread."""
-    app = current_app._get_current_object()
-    _executor.submit(run_job, app, job.id)
 
 
 def file_of(job: ExportJob) -> Path:
@@ -126,17 +167,28 @@ def is_expired(job: ExportJob) -> bool:
     return job.status == "done" and finished is not None and finished < _expiry_cutoff()
 
 
+def _expired_jobs():
+    """Finished exports past the keeping period."""
+    return sa.select(ExportJob).where(
+        ExportJob.status == "done", ExportJob.finished_at < _expiry_cutoff()
+    )
+
+
 def remove_expired_files(study: Study) -> None:
     """Delete the files of the study's expired exports (the list keeps their record)."""
-    old = db.session.scalars(
-        sa.select(ExportJob).where(
-            ExportJob.study_id == study.id,
-            ExportJob.status == "done",
-            ExportJob.finished_at < _expiry_cutoff(),
-        )
-    )
-    for job in old:
+    for job in db.session.scalars(_expired_jobs().where(ExportJob.study_id == study.id)):
         file_of(job).unlink(missing_ok=True)
+
+
+def remove_all_expired_files() -> int:
+    """Delete the files of every study's expired exports; return how many were deleted."""
+    removed = 0
+    for job in db.session.scalars(_expired_jobs()):
+        path = file_of(job)
+        if path.exists():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def delete_job(job: ExportJob) -> None:
@@ -146,14 +198,23 @@ def delete_job(job: ExportJob) -> None:
 
 
 def is_stale(job: ExportJob) -> bool:
-    """A queued or running job that stopped sending heartbeats."""
-    return job.status in ("queued", "running") and (
-        (utcnow() - job.updated_at).total_seconds() > STALE_AFTER
-    )
+    """A running job whose heartbeat stopped so long ago that no reaper is looking after it.
+
+    (A queued job waits in the queue's storage, which outlives restarts, so it is not stale.)
+    """
+    silent = (utcnow() - job.updated_at).total_seconds()
+    return job.status == "running" and silent > stale_seconds(current_app) + REAPER_GRACE
 
 
 def failure_text(job: ExportJob) -> str:
     """Why a job failed, in the user's language."""
+    if job.error == INTERRUPTED:
+        return _(
+            "The export was interrupted twice (the worker running it stopped) and was not "
+            "tried again. Start it again; if it stops again, export a shorter period."
+        )
+    if job.error == LOST:
+        return _("The export was lost from the task queue (the queue was emptied). Start it again.")
     if is_stale(job):
         return _("The export was interrupted (the server restarted). Start it again.")
     return _("The export failed: %(reason)s", reason=job.error)

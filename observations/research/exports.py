@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from .. import audit
+from .. import audit, tasks
 from ..access import open_when_archived
 from ..export import ExportOptions
 from ..export import jobs as export_jobs
@@ -140,7 +140,12 @@ def export_page():
             )
         flash(export_jobs.failure_text(job), "error")
         return redirect(url_for("research.export_page", job=job.id))
-    export_jobs.start_in_background(job)
+    try:
+        tasks.enqueue_export(job.id)
+    except Exception as error:  # e.g. Redis unreachable: say so on the job, not with a 500
+        current_app.logger.exception("export %s could not be queued", job.id)
+        export_jobs.update(job.id, status="failed", error=str(error)[:2000] or type(error).__name__)
+        return redirect(url_for("research.export_page", job=job.id))
     flash(_("The export is large and runs in the background; you can follow it below."), "info")
     return redirect(url_for("research.export_page", job=job.id))
 

@@ -1,12 +1,10 @@
 """A research lead exports on a phone: at once when small, in the background when large."""
 
-import threading
-
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from observations.export import jobs
+from observations.tasks import consumer, tasks_of
 from tests.browser.conftest import axe_violations, log_in
 
 EXPORT = "/studies/demo/research/export"
@@ -38,10 +36,11 @@ def test_small_export_downloads_a_workbook_at_once(lead_page, tmp_path):
 
 def test_large_export_shows_progress_then_its_download_link(lead_page, live_server):
     page = lead_page
-    live_server.app.config["EXPORT_INLINE_ROWS"] = 0
-    # Keep the single export thread busy, so the job is seen waiting with its progress bar.
-    release = threading.Event()
-    busy = jobs._executor.submit(release.wait, 30)
+    app = live_server.app
+    app.config["EXPORT_INLINE_ROWS"] = 0
+    # The real queue (a SQLite file), worked by nobody yet: the job is seen waiting.
+    queue = tasks_of(app).huey
+    queue.immediate = False
     try:
         page.get_by_label("CSV-bestanden in een zip (UTF-8)").check()
         page.get_by_role("button", name="Exporteren", exact=True).click()
@@ -49,14 +48,16 @@ def test_large_export_shows_progress_then_its_download_link(lead_page, live_serv
         card = page.locator("#export-jobs li").first
         expect(card.get_by_role("progressbar")).to_be_visible()
         expect(card.get_by_role("link", name="Downloaden")).to_have_count(0)
+        consumer.start(app)
+        # The page follows the job and reloads with the download link when it is done.
+        link = page.locator("#export-jobs li").first.get_by_role("link", name="Downloaden")
+        expect(link).to_be_visible(timeout=60_000)
+        expect(link).to_contain_text(".zip")
     finally:
-        release.set()
-        busy.result()
-        live_server.app.config["EXPORT_INLINE_ROWS"] = 50_000
-    # The page follows the job and reloads with the download link when it is done.
-    link = page.locator("#export-jobs li").first.get_by_role("link", name="Downloaden")
-    expect(link).to_be_visible(timeout=60_000)
-    expect(link).to_contain_text(".zip")
+        consumer.stop(app)
+        queue.storage.flush_all()
+        queue.immediate = True
+        app.config["EXPORT_INLINE_ROWS"] = 50_000
 
 
 def test_bad_period_keeps_the_choices_and_says_why(lead_page):
