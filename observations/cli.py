@@ -121,6 +121,7 @@ def init_app(app: Flask) -> None:
         cli_forgotten,
         cli_indicators,
         cli_reliability,
+        cli_retention,
         cli_schedule,
     )
 
@@ -134,3 +135,4 @@ def init_app(app: Flask) -> None:
     cli_forgotten.init_app(app)
     cli_reliability.init_app(app)
     cli_indicators.init_app(app)
+    cli_retention.init_app(app)
