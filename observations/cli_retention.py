@@ -51,6 +51,8 @@ def _show(carried: purge.Plan) -> None:
                 by=carried.export.by or "–",
             )
         )
+    if carried.export is not None and carried.export.job_id is not None:
+        click.echo(_("The export's file is deleted with the records: keep a downloaded copy."))
 
 
 @click.command("purge")

@@ -109,6 +109,7 @@ class Export:
     started_at: datetime
     format: str
     by: str  # the person's name, or "command line"
+    job_id: int | None = None  # an export of the export page whose file is still there
 
 
 @dataclass
@@ -176,7 +177,8 @@ def newest_export(study: Study) -> Export | None:
     )
     job = next((j for j in jobs if _is_complete(j.settings, j.format)), None)
     if job is not None:
-        found.append(Export(job.created_at, job.format, job.user.name if job.user else ""))
+        kept = job.id if export_jobs.file_of(job).exists() else None
+        found.append(Export(job.created_at, job.format, job.user.name, kept))
     events = db.session.scalars(
         select(AuditEvent)
         .filter_by(study_id=study.id, entity="study", action="export")

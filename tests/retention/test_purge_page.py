@@ -38,9 +38,10 @@ def shown_count(page: str, table: str) -> int:
 
 def test_the_page_shows_what_goes_and_the_last_export(app, coordinator):
     client, _token = coordinator
-    export(app)
+    job_id = export(app)
     before = counts(app)
     page = client.get(URL).get_data(as_text=True)
+    assert f"/studies/alpha/research/export/jobs/{job_id}/download" in page
     for table in ("sessions", "scans", "scan_counts", "encounters", "field_notes", "export_jobs"):
         assert shown_count(page, table) == before[table]
     assert before["sessions"] == 2
