@@ -48,7 +48,7 @@ def _show(carried: purge.Plan) -> None:
                 "Complete export made at %(moment)s (%(format)s, %(by)s).",
                 moment=purge.moment(carried.export.started_at, study),
                 format=carried.export.format,
-                by=carried.export.by or "–",
+                by=carried.export.by or _("the command line"),
             )
         )
     if carried.export is not None and carried.export.job_id is not None:

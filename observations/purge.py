@@ -108,7 +108,7 @@ class Export:
 
     started_at: datetime
     format: str
-    by: str  # the person's name, or "command line"
+    by: str  # the person's name; empty for the command line
     job_id: int | None = None  # an export of the export page whose file is still there
 
 
@@ -188,7 +188,7 @@ def newest_export(study: Study) -> Export | None:
         started = (event.changes.get("started_at") or [None, None])[1]
         if (event.changes.get("complete") or [None, None])[1] and started:
             format_ = event.changes["format"][1]
-            found.append(Export(datetime.fromisoformat(started), format_, VIA_COMMAND_LINE))
+            found.append(Export(datetime.fromisoformat(started), format_, ""))
             break
     return max(found, key=lambda e: e.started_at, default=None)
 

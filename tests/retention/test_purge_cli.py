@@ -181,7 +181,7 @@ def test_an_export_on_the_command_line_counts(app, runner, fieldwork, tmp_path):
     assert complete.exit_code == 0, complete.output
     result = runner.invoke(args=["purge", "alpha", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "(csv, command line)" in result.output
+    assert "(csv, the command line)" in result.output
     with app.app_context():
         (event,) = purge_events()
         assert event.changes["export"][1].endswith(" csv")

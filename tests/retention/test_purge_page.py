@@ -118,6 +118,8 @@ def test_the_right_short_name_deletes_and_the_page_says_so(app, coordinator):
         assert event.actor_id == coordinator_id
         assert event.changes["sessions"] == [2, 0]
         assert "via" not in event.changes
+    audit_log = client.get("/studies/alpha/manage/audit").get_data(as_text=True)
+    assert "records deleted" in audit_log and "<code>encounter_flags</code>" in audit_log
     nothing = client.get(URL).get_data(as_text=True)
     assert "there is nothing to delete" in nothing
 
