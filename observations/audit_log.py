@@ -74,6 +74,7 @@ ACTIONS = {
     "reply": _l("replied"),
     "correct": _l("corrected"),
     "auto_close": _l("closed automatically"),
+    "purge": _l("records deleted"),
 }
 
 

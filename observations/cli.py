@@ -122,6 +122,7 @@ def init_app(app: Flask) -> None:
         cli_forgotten,
         cli_indicators,
         cli_reliability,
+        cli_retention,
         cli_schedule,
     )
 
@@ -136,3 +137,4 @@ def init_app(app: Flask) -> None:
     cli_reliability.init_app(app)
     cli_indicators.init_app(app)
     cli_backup.init_app(app)
+    cli_retention.init_app(app)

@@ -13,8 +13,9 @@ from . import audit, studies, text
 from .export import FORMATS, LABELS, ExportOptions, export
 from .export.filters import find_sites, parse_day
 from .extensions import db
-from .models import Study
+from .models import Study, utcnow
 from .pldp.importer import import_pldp
+from .purge import COMPLETE_FORMATS
 from .validation import Invalid
 
 
@@ -65,16 +66,14 @@ def export_command(study_slug, out, format_, site_names, date_from, date_to, lab
     )
     if options.date_from and options.date_to and options.date_from > options.date_to:
         _fail(_("--from lies after --to."))
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), utcnow()
     counts = export(study, options, out)
-    # Exports are in the audit log whoever makes them; on the command line, the system.
-    audit.record(
-        "export",
-        "study",
-        study.slug,
-        {"format": [None, format_], "via": [None, "command line"]},
-        study_id=study.id,
-    )
+    # Exports are in the audit log whoever makes them; on the command line, the system. A
+    # complete one, and when it began reading, let a purge know the records were taken out.
+    changes = {"format": [None, format_], "via": [None, "command line"]}
+    if not (sites or options.date_from or options.date_to) and format_ in COMPLETE_FORMATS:
+        changes.update(complete=[None, True], started_at=[None, started_at.isoformat()])
+    audit.record("export", "study", study.slug, changes, study_id=study.id)
     db.session.commit()
     for sheet, rows in counts.items():
         click.echo(f"  {sheet:<14} {rows:>9}")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import studies
+from .. import retention, studies
 from ..extensions import db
 from ..models import Membership, Session, Site, Study, User
 from ..validation import Invalid
@@ -15,7 +15,7 @@ from .forms import ArchiveForm, StudyForm
 
 
 def _study_rows() -> list[dict]:
-    """Each study with its number of sites, members and sessions."""
+    """Each study with its number of sites, members and sessions, and its retention standing."""
 
     def count(model):
         return (
@@ -29,7 +29,11 @@ def _study_rows() -> list[dict]:
     rows = db.session.execute(
         select(Study, count(Site), count(Membership), count(Session)).order_by(Study.name)
     )
-    return [dict(study=s, sites=a, members=b, sessions=c) for s, a, b, c in rows]
+    standings = retention.standings()
+    return [
+        dict(study=s, sites=a, members=b, sessions=c, standing=standings[s.id])
+        for s, a, b, c in rows
+    ]
 
 
 def _render(form: StudyForm, status: int = 200):
@@ -39,9 +43,11 @@ def _render(form: StudyForm, status: int = 200):
         .options(selectinload(User.memberships).selectinload(Membership.study))
         .order_by(User.username)
     )
+    rows = _study_rows()
     return render_template(
         "admin/index.html",
-        studies=_study_rows(),
+        studies=rows,
+        past_retention=[row for row in rows if row["standing"].past],
         users=list(users),
         form=form,
         archive_form=ArchiveForm(),

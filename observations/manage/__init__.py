@@ -2,7 +2,8 @@
 
 home (overview, queue upload), sites (sites, zones, opening hours, profiles), team (members,
 observer codes, availability), schedule (generator, list, calendar, coverage), codebook
-(the editor, xlsx export and import) and audit (the audit log). The domain work lives in
+(the editor, xlsx export and import), audit (the audit log) and retention (the retention
+period, deleting records after an export). The domain work lives in
 services the views and the CLI share; views stay short.
 """
 
@@ -11,4 +12,13 @@ from ..models import Role
 
 bp = study_blueprint("manage", roles=(Role.COORDINATOR,))
 
-from . import audit, codebook, home, schedule, schedule_generate, sites, team  # noqa: F401
+from . import (  # noqa: F401
+    audit,
+    codebook,
+    home,
+    retention,
+    schedule,
+    schedule_generate,
+    sites,
+    team,
+)

@@ -33,7 +33,11 @@ class Study(db.Model):
         sa.Text, default="", info={"max_length": 2000, "multiline": True}
     )
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Amsterdam")
+    # How long the study's observation records are kept, counted from the day of its oldest
+    # session (observations/retention.py); None: no period set.
     retention_months: Mapped[int | None]
+    # When its records were last deleted (observations/purge.py); the audit trail has the counts.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
