@@ -14,6 +14,7 @@ AREAS = (
     "reliability",
     "dashboards",
     "readapi",
+    "health",
 )
 
 
