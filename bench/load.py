@@ -3,7 +3,8 @@
 Starts the app the way docs/deploy.md does (gunicorn, gthread workers, a fresh instance
 folder, the schema by `flask db upgrade`'s migrations) on a free port of 127.0.0.1, with a
 study of five sites and one fieldworker with a personal API token per client. Then, with
-one thread and one keep-alive connection per client:
+one thread and one keep-alive connection per client, after a warm-up in which every client
+starts its first session (untimed: a server in use has run every query before):
 
 1. the floor: every client asks GET /healthz (the app's cheapest route: one SELECT 1)
    as fast as it is answered, for S seconds;
@@ -341,6 +342,7 @@ class Ledger:
     sent: dict[str, dict] = field(default_factory=dict)  # uuid -> its latest record sent
     acknowledged: dict[str, int] = field(default_factory=dict)  # uuid -> revision acknowledged
     seconds: list[float] = field(default_factory=list)  # each request's time
+    sizes: list[int] = field(default_factory=list)  # each sync request's number of records
     errors: list[str] = field(default_factory=list)
 
 
@@ -352,9 +354,11 @@ class Client:
         self.pause = pause
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.phone = phone
+        self.batches = phone.batches()
         self.connection: http.client.HTTPConnection | None = None
         self.floor = Ledger()
         self.load = Ledger()
+        self.warm_records = 0
 
     def _request(self, method: str, path: str, body: bytes | None, ledger: Ledger):
         """One request on the kept connection; (status, body) or None after an error."""
@@ -377,6 +381,15 @@ class Client:
             self.connection = None
         return response.status, answer
 
+    def run_warm(self, start: threading.Barrier, _deadline: list[float]) -> None:
+        """Open the connection and start a session: every worker has run the sync once."""
+        start.wait()
+        batch = next(self.batches)
+        self._sync(batch, retry=False)
+        self.load.seconds.clear()  # not timed: a server that has run for a while is warm
+        self.load.sizes.clear()
+        self.warm_records = len(batch)
+
     def run_floor(self, start: threading.Barrier, deadline: list[float]) -> None:
         """GET /healthz until the deadline."""
         start.wait()
@@ -390,12 +403,11 @@ class Client:
 
     def run_load(self, start: threading.Barrier, deadline: list[float]) -> None:
         """Send the phone's batches (some twice) until the deadline."""
-        batches = self.phone.batches()
         start.wait()
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.perf_counter() >= deadline[0]:
                 return
-            batch = next(batches)
+            batch = next(self.batches)
             self._sync(batch, retry=False)
             self._wait()
             if self.phone.rng.random() < RETRY_SHARE and time.perf_counter() < deadline[0]:
@@ -413,6 +425,7 @@ class Client:
         for record in batch:
             ledger.sent[record["uuid"]] = record
         body = json.dumps({"records": batch}).encode()
+        ledger.sizes.append(len(batch))
         answer = self._request("POST", "/api/v1/sync", body, ledger)
         if answer is None:
             return
@@ -435,7 +448,7 @@ class Client:
 
 
 def run_phase(clients: list[Client], phase: str, seconds: float) -> float:
-    """Run every client's `phase` ("floor" or "load") at once; the phase's wall seconds."""
+    """Run every client's `phase` ("warm", "floor", "load") at once; the phase's wall seconds."""
     start = threading.Barrier(len(clients) + 1)
     deadline = [float("inf")]
     threads = [
@@ -535,6 +548,7 @@ def main() -> None:
             server.wait_ready()
             for client in clients:
                 client.port = server.port
+            run_phase(clients, "warm", args.seconds)
             floor_seconds = run_phase(clients, "floor", args.seconds)
             load_seconds = run_phase(clients, "load", args.seconds)
             for client in clients:
@@ -554,7 +568,7 @@ def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows) -
     load = [s for c in clients for s in c.load.seconds]
     floor = [s for c in clients for s in c.floor.seconds]
     errors = [e for c in clients for e in c.floor.errors + c.load.errors]
-    records = sum(len(c.load.sent) for c in clients)
+    records = sum(len(c.load.sent) - c.warm_records for c in clients)
     rps, floor_rps = len(load) / load_seconds, len(floor) / floor_seconds
     print(
         f"gunicorn gthread: {args.workers} workers × {args.threads} threads; "
@@ -572,6 +586,15 @@ def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows) -
         f"median {statistics.median(load) * 1000:.1f} ms, "
         f"p99 {percentile(load, 0.99) * 1000:.1f} ms"
     )
+    timed = [(n, s) for c in clients for n, s in zip(c.load.sizes, c.load.seconds, strict=True)]
+    for label, low, high in (("1–3 records", 1, 3), ("4–14", 4, 14), ("15 or more", 15, 10**6)):
+        seconds = [s for n, s in timed if low <= n <= high]
+        if seconds:
+            print(
+                f"  batches of {label}: {len(seconds)}, median "
+                f"{statistics.median(seconds) * 1000:.1f} ms, p99 "
+                f"{percentile(seconds, 0.99) * 1000:.1f} ms"
+            )
     print("rows: " + ", ".join(f"{table} {n}" for table, n in rows.items()))
     for message, times in Counter(errors).most_common(5):
         print(f"error ×{times}: {message}")
