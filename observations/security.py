@@ -50,8 +50,8 @@ def unauthorized():
 
 
 def _uses_login() -> bool:
-    """Tell whether this request may carry a login: everything but static files and sw.js."""
-    return request.endpoint not in ("static", "main.service_worker")
+    """Tell whether this request may carry a login: all but static files, sw.js, /healthz."""
+    return request.endpoint not in ("static", "main.service_worker", "main.health")
 
 
 def _keep_login_alive() -> None:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from . import calendar, routes  # noqa: F401
+from . import calendar, health, routes  # noqa: F401

@@ -15,6 +15,7 @@ AREAS = (
     "dashboards",
     "readapi",
     "retention",
+    "health",
 )
 
 

@@ -1,0 +1,609 @@
+"""N fieldworkers' phones syncing at once through gunicorn, against a floor of GET /healthz.
+
+Starts the app the way docs/deploy.md does (gunicorn, gthread workers, a fresh instance
+folder, the schema by `flask db upgrade`'s migrations) on a free port of 127.0.0.1, with a
+study of five sites and one fieldworker with a personal API token per client. Then, with
+one thread and one keep-alive connection per client, after a warm-up in which every client
+starts its first session (untimed: a server in use has run every query before):
+
+1. the floor: every client asks GET /healthz (the app's cheapest route: one SELECT 1)
+   as fast as it is answered, for S seconds;
+2. the load: every client is a phone draining its outbox as sync.js does, as fast as it is
+   answered, for S seconds: it starts a session, sends its scans, encounters and notes in
+   the batches a phone makes (mostly 1–3 records just tapped, now and then a scan of every
+   zone, sometimes a backlog of 15–60 after a spell without signal) and ends the session
+   (the session again, revision 2), then starts the next. One batch in ten is sent twice,
+   as a phone does when the answer is lost: the second time every record must be
+   "duplicate".
+
+Afterwards the rows in the database are counted against what was sent: `lost` are records
+acknowledged (created, updated, duplicate) but missing, or sessions acknowledged as ended
+but stored open; `duplicates` are rows beyond one per record sent (also flags and scan
+counts beyond those sent). `errors` are failed requests, answers other than 200 and records
+whose status is not the one expected. gunicorn is stopped at the end, also on failure.
+
+    python bench/load.py [--clients N] [--seconds S] [--database-url URL]
+                         [--workers W] [--threads T] [--pause-ms P]
+
+Last line: `clients=N requests=… errors=0 lost=0 duplicates=0 p99_ms=… rps=… floor_rps=…
+ratio=…`, where requests, p99_ms and rps are those of the sync, and ratio = rps / floor_rps.
+The clients never pause (unless --pause-ms), so both figures are what the server manages;
+with N clients always waiting, a request's time is N / rps on average (Little's law).
+--pause-ms P makes every client wait ~P ms between requests, as phones do between taps: p99
+then shows a request's time at that pace, and the ratio only whether the server kept up.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import app_on  # noqa: E402
+from observations import accounts, studies, tokens  # noqa: E402
+from observations.extensions import db  # noqa: E402
+from observations.models import Encounter, FieldNote, Scan, Session, Site, Zone  # noqa: E402
+
+SITES = 5
+ZONES_PER_SITE = 3
+RETRY_SHARE = 0.1
+# Bounds: no run sends more than this many requests per client and phase, or waits longer
+# than this for one answer.
+MAX_REQUESTS_PER_CLIENT = 100_000
+TIMEOUT_SECONDS = 30
+EXPECTED_FIRST = {1: "created", 2: "updated"}  # a record's status the first time, by revision
+ENCOUNTER_TYPES = ("eye_contact", "greeting", "short_chat", "conversation", "help")
+PARTIES = ("visitor_visitor", "visitor_staff", "visitor_trader")
+RELATIONS = ("strangers", "recognised", "acquaintances")
+FLAGS = ("across_ages", "different_company", "via_object")
+NOTES = (
+    "Veel vaste klanten bij de groentekraam.",
+    "Regenbui; de meeste bezoekers schuilen onder de luifel.",
+    "Activiteit in de leeszaal trekt ouders met jonge kinderen.",
+)
+
+
+# -- the installation ------------------------------------------------------------------------
+
+
+def fresh_installation(url: str, instance: str, clients: int) -> tuple[list[str], list[dict]]:
+    """An empty database brought up by the migrations, a study, its sites and fieldworkers.
+
+    Returns the fieldworkers' API tokens and the sites ({"id", "zones"}).
+    """
+    from flask_migrate import upgrade
+
+    app = app_on(url, instance)
+    with app.app_context():
+        if someone_elses(db.engine):
+            raise SystemExit(
+                "The database holds accounts this benchmark did not make; it would delete "
+                "them. Give --database-url an empty database."
+            )
+        drop_everything()
+        upgrade(directory=str(ROOT / "migrations"))
+        study = studies.create_study("Belasting", "belasting")
+        sites = []
+        for number in range(SITES):
+            site = Site(
+                study_id=study.id,
+                name=f"Markt {number + 1}",
+                kind="market",
+                zones=[Zone(name=f"Rij {z + 1}") for z in range(ZONES_PER_SITE)],
+            )
+            db.session.add(site)
+            sites.append(site)
+        plain_tokens = []
+        for number in range(clients):
+            user = accounts.create_user(f"veldwerker{number:03d}", "load-password-1")
+            accounts.add_member(study, user, "fieldworker")
+            _token, plain = tokens.create_token(user, "load")
+            plain_tokens.append(plain)
+        db.session.commit()
+        made = [{"id": s.id, "zones": [z.id for z in s.zones]} for s in sites]
+        db.session.remove()
+        db.engine.dispose()
+    return plain_tokens, made
+
+
+def someone_elses(engine) -> bool:
+    """Whether the database holds accounts other than this benchmark's fieldworkers."""
+    if not sa.inspect(engine).has_table("users"):
+        return False
+    with engine.connect() as connection:
+        others = sa.text("SELECT count(*) FROM users WHERE username NOT LIKE 'veldwerker%'")
+        return bool(connection.execute(others).scalar())
+
+
+def drop_everything() -> None:
+    """Drop every table of the app's database, Alembic's version table included."""
+    metadata = sa.MetaData()
+    metadata.reflect(db.engine)
+    metadata.drop_all(db.engine)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn serving app:app on 127.0.0.1, started as in docs/deploy.md; stopped on exit."""
+
+    def __init__(self, url: str, instance: str, workers: int, threads: int):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "load-bench",
+            "TERLOOPS_INSTANCE_PATH": instance,
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--keep-alive",
+            "75",
+            "--log-level",
+            "warning",
+            "app:app",
+        ]
+        # Its own process group: stop() ends the master and its workers, nothing else.
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        """Wait until /healthz answers 200, or fail."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn ended at start-up (exit {self.process.returncode})")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+                connection.close()
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit(f"gunicorn did not answer /healthz within {seconds:.0f} s")
+
+    def stop(self) -> None:
+        """TERM the master (it stops its workers), then KILL the group if it lingers."""
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> "Gunicorn":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
+# -- what a phone sends ----------------------------------------------------------------------
+
+
+class Phone:
+    """One fieldworker's phone: makes the records of its sessions in the batches sync.js sends."""
+
+    def __init__(self, number: int, site: dict):
+        self.rng = random.Random(number)
+        self.site = site
+        self.study = "belasting"
+
+    def _uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def session_batches(self):
+        """The batches of one session, from its start to its end (a generator)."""
+        rng, zones = self.rng, self.site["zones"]
+        # It began half an hour ago; its records follow ten seconds apart, up to its end.
+        started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+        clock = iter(started + timedelta(seconds=10 * n) for n in range(1, 10_000))
+        session = {
+            "uuid": self._uuid(),
+            "kind": "session",
+            "revision": 1,
+            "study": self.study,
+            "site": self.site["id"],
+            "zones": zones,
+            "started_at": started.isoformat(),
+            "ended_at": None,
+            "weather": [rng.choice(("clouds_light", "sun_exposed", "rain_light"))],
+            "temperature_c": rng.randint(4, 24),
+            "crowding": rng.choice(("quiet", "moderate", "busy")),
+            "programme": "none",
+            "device_time": started.isoformat(),
+        }
+        yield [session]
+        children = 0
+        goal = rng.randint(40, 90)
+        while children < goal:
+            share = rng.random()
+            if share < 0.7:  # just tapped, sent after sync.js's 800 ms pause
+                batch = [self._encounter(session, next(clock)) for _ in range(rng.randint(1, 3))]
+            elif share < 0.9:  # a scan of every zone, and what was tapped meanwhile
+                batch = [self._scan(session, zone, next(clock)) for zone in zones]
+                batch += [self._encounter(session, next(clock)) for _ in range(rng.randint(0, 2))]
+            else:  # the signal came back: the outbox holds what was tapped without it
+                batch = [self._any(session, next(clock)) for _ in range(rng.randint(15, 60))]
+            children += len(batch)
+            yield batch
+        ended = next(clock)
+        end = {**session, "revision": 2, "ended_at": ended.isoformat()}
+        end["device_time"] = ended.isoformat()
+        yield [self._note(session, ended - timedelta(seconds=5)), end]
+
+    def _any(self, session: dict, at: datetime) -> dict:
+        share = self.rng.random()
+        if share < 0.8:
+            return self._encounter(session, at)
+        if share < 0.97:
+            return self._scan(session, self.rng.choice(self.site["zones"]), at)
+        return self._note(session, at)
+
+    def _encounter(self, session: dict, at: datetime) -> dict:
+        rng = self.rng
+        return {
+            "uuid": self._uuid(),
+            "kind": "encounter",
+            "revision": 1,
+            "session": session["uuid"],
+            "zone": rng.choice(self.site["zones"]),
+            "occurred_at": at.isoformat(),
+            "encounter_type": rng.choice(ENCOUNTER_TYPES),
+            "parties": rng.choice(PARTIES),
+            "relation": rng.choice(RELATIONS),
+            "flags": rng.sample(FLAGS, rng.choice((0, 0, 0, 1, 1, 2))),
+            "device_time": at.isoformat(),
+        }
+
+    def _scan(self, session: dict, zone: int, at: datetime) -> dict:
+        # Counts that obey the scan's arithmetic (scan_rules.py); none is zero.
+        rng = self.rng
+        young, adults, elderly = rng.randint(1, 6), rng.randint(1, 20), rng.randint(1, 9)
+        people = young + adults + elderly
+        men = rng.randint(1, people - 1)
+        return {
+            "uuid": self._uuid(),
+            "kind": "scan",
+            "revision": 1,
+            "session": session["uuid"],
+            "zone": zone,
+            "observed_at": at.isoformat(),
+            "counts": {
+                "age": {"0-14": young, "25-64": adults, "65+": elderly},
+                "gender": {"man": men, "woman": people - men},
+                "activity": {"buying_selling": rng.randint(1, people)},
+            },
+            "conditions": ["accessible", "usable"],
+            "device_time": at.isoformat(),
+        }
+
+    def _note(self, session: dict, at: datetime) -> dict:
+        return {
+            "uuid": self._uuid(),
+            "kind": "note",
+            "revision": 1,
+            "session": session["uuid"],
+            "written_at": at.isoformat(),
+            "text": self.rng.choice(NOTES),
+            "device_time": at.isoformat(),
+        }
+
+    def batches(self):
+        """Batches without end: one session after the other."""
+        while True:
+            yield from self.session_batches()
+
+
+# -- the clients -----------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    """What one client sent and what the server acknowledged."""
+
+    sent: dict[str, dict] = field(default_factory=dict)  # uuid -> its latest record sent
+    acknowledged: dict[str, int] = field(default_factory=dict)  # uuid -> revision acknowledged
+    seconds: list[float] = field(default_factory=list)  # each request's time
+    sizes: list[int] = field(default_factory=list)  # each sync request's number of records
+    errors: list[str] = field(default_factory=list)
+
+
+class Client:
+    """One simulated phone with one keep-alive connection to the server."""
+
+    def __init__(self, port: int, token: str, phone: Phone, pause: float = 0.0):
+        self.port = port
+        self.pause = pause
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.phone = phone
+        self.batches = phone.batches()
+        self.connection: http.client.HTTPConnection | None = None
+        self.floor = Ledger()
+        self.load = Ledger()
+        self.warm_records = 0
+
+    def _request(self, method: str, path: str, body: bytes | None, ledger: Ledger):
+        """One request on the kept connection; (status, body) or None after an error."""
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, TIMEOUT_SECONDS)
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body, self.headers if body else {})
+            response = self.connection.getresponse()
+            answer = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            ledger.seconds.append(time.perf_counter() - started)
+            ledger.errors.append(f"{method} {path}: {type(error).__name__}: {error}")
+            self.connection.close()
+            self.connection = None
+            return None
+        ledger.seconds.append(time.perf_counter() - started)
+        if response.will_close:
+            self.connection.close()
+            self.connection = None
+        return response.status, answer
+
+    def run_warm(self, start: threading.Barrier, _deadline: list[float]) -> None:
+        """Open the connection and start a session: every worker has run the sync once."""
+        start.wait()
+        batch = next(self.batches)
+        self._sync(batch, retry=False)
+        self.load.seconds.clear()  # not timed: a server that has run for a while is warm
+        self.load.sizes.clear()
+        self.warm_records = len(batch)
+
+    def run_floor(self, start: threading.Barrier, deadline: list[float]) -> None:
+        """GET /healthz until the deadline."""
+        start.wait()
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.perf_counter() >= deadline[0]:
+                return
+            answer = self._request("GET", "/healthz", None, self.floor)
+            if answer is not None and (answer[0] != 200 or b'"ok"' not in answer[1]):
+                self.floor.errors.append(f"/healthz: HTTP {answer[0]} {answer[1][:200]!r}")
+            self._wait()
+
+    def run_load(self, start: threading.Barrier, deadline: list[float]) -> None:
+        """Send the phone's batches (some twice) until the deadline."""
+        start.wait()
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.perf_counter() >= deadline[0]:
+                return
+            batch = next(self.batches)
+            self._sync(batch, retry=False)
+            self._wait()
+            if self.phone.rng.random() < RETRY_SHARE and time.perf_counter() < deadline[0]:
+                self._sync(batch, retry=True)
+                self._wait()
+
+    def _wait(self) -> None:
+        """With --pause-ms: wait half to one and a half times the pause before the next request."""
+        if self.pause:
+            time.sleep(self.pause * (0.5 + self.phone.rng.random()))
+
+    def _sync(self, batch: list[dict], retry: bool) -> None:
+        """POST one batch and check each record's status."""
+        ledger = self.load
+        for record in batch:
+            ledger.sent[record["uuid"]] = record
+        body = json.dumps({"records": batch}).encode()
+        ledger.sizes.append(len(batch))
+        answer = self._request("POST", "/api/v1/sync", body, ledger)
+        if answer is None:
+            return
+        status, content = answer
+        if status != 200:
+            ledger.errors.append(f"sync: HTTP {status} {content[:300]!r}")
+            return
+        results = json.loads(content)["results"]
+        wrong = []
+        for record, result in zip(batch, results, strict=True):
+            expected = "duplicate" if retry else EXPECTED_FIRST[record["revision"]]
+            if result["uuid"] == record["uuid"] and result["status"] == expected:
+                ledger.acknowledged[record["uuid"]] = record["revision"]
+            else:
+                wrong.append(f"{record['kind']} {result['status']} (expected {expected})")
+                if "errors" in result:
+                    wrong.append(json.dumps(result["errors"])[:300])
+        if wrong:
+            ledger.errors.append("sync: " + "; ".join(wrong))
+
+
+def run_phase(clients: list[Client], phase: str, seconds: float) -> float:
+    """Run every client's `phase` ("warm", "floor", "load") at once; the phase's wall seconds."""
+    start = threading.Barrier(len(clients) + 1)
+    deadline = [float("inf")]
+    threads = [
+        threading.Thread(target=getattr(c, f"run_{phase}"), args=(start, deadline), daemon=True)
+        for c in clients
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    for thread in threads:
+        thread.join(seconds + 2 * TIMEOUT_SECONDS)
+    if any(thread.is_alive() for thread in threads):
+        raise SystemExit(f"{phase}: a client is still waiting for an answer; giving up")
+    return time.perf_counter() - began
+
+
+# -- the count afterwards --------------------------------------------------------------------
+
+
+def count_rows(url: str, instance: str, clients: list[Client]) -> tuple[int, int, dict]:
+    """(lost, duplicates, rows per table) of the records the clients sent."""
+    sent = {u: r for c in clients for u, r in c.load.sent.items()}
+    acknowledged = {u: rev for c in clients for u, rev in c.load.acknowledged.items()}
+    app = app_on(url, instance)
+    lost = duplicates = 0
+    rows = {}
+    with app.app_context():
+        stored: set[str] = set()
+        for model in (Session, Scan, Encounter, FieldNote):
+            uuids = list(db.session.scalars(sa.select(model.uuid)))
+            rows[model.__tablename__] = len(uuids)
+            duplicates += len(uuids) - len(set(uuids))
+            stored.update(uuids)
+        duplicates += len(stored - set(sent))  # rows nobody sent
+        lost += len(set(acknowledged) - stored)
+        ended = set(db.session.scalars(sa.select(Session.uuid).where(Session.ended_at.isnot(None))))
+        lost += sum(1 for u, rev in acknowledged.items() if rev == 2 and u not in ended)
+        # Child rows: one per flag and per scan count sent, of the records stored.
+        children = {
+            "encounter_flags": sum(len(r.get("flags", [])) for u, r in sent.items() if u in stored),
+            "scan_counts": sum(
+                len(codes)
+                for u, r in sent.items()
+                if u in stored and r["kind"] == "scan"
+                for codes in r["counts"].values()
+            ),
+        }
+        for table, expected in children.items():
+            rows[table] = db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            duplicates += max(0, rows[table] - expected)
+            lost += max(0, expected - rows[table])
+        db.session.remove()
+        db.engine.dispose()
+    return lost, duplicates, rows
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def main() -> None:
+    """Start gunicorn, run the floor and the load, count the rows, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50, choices=range(1, 501), metavar="N")
+    parser.add_argument("--seconds", type=float, default=20, help="per phase (at most 600)")
+    parser.add_argument(
+        "--database-url",
+        help="an empty database, emptied again at the end (default: SQLite in a fresh "
+        "instance folder); one with accounts of its own is refused",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    parser.add_argument(
+        "--pause-ms",
+        type=float,
+        default=0,
+        help="each client waits about this long between requests (default 0: none); the "
+        "ratio then says only whether the server kept up",
+    )
+    args = parser.parse_args()
+    if not 0 < args.seconds <= 600:
+        parser.error("--seconds: between 0 and 600")
+    with tempfile.TemporaryDirectory(prefix="terloops-load-") as tmp:
+        instance = str(Path(tmp) / "instance")
+        url = args.database_url or f"sqlite:///{instance}/terloops.db"
+        Path(instance).mkdir()
+        plain_tokens, sites = fresh_installation(url, instance, args.clients)
+        clients = [
+            Client(0, token, Phone(number, sites[number % len(sites)]), args.pause_ms / 1000)
+            for number, token in enumerate(plain_tokens)
+        ]
+        with Gunicorn(url, instance, args.workers, args.threads) as server:
+            server.wait_ready()
+            for client in clients:
+                client.port = server.port
+            run_phase(clients, "warm", args.seconds)
+            floor_seconds = run_phase(clients, "floor", args.seconds)
+            load_seconds = run_phase(clients, "load", args.seconds)
+            for client in clients:
+                if client.connection is not None:
+                    client.connection.close()
+        lost, duplicates, rows = count_rows(url, instance, clients)
+        if args.database_url:  # leave the database as empty as it was found
+            app = app_on(url, instance)
+            with app.app_context():
+                drop_everything()
+                db.engine.dispose()
+    report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows)
+
+
+def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows) -> None:
+    """Print what happened, then the figures' line."""
+    load = [s for c in clients for s in c.load.seconds]
+    floor = [s for c in clients for s in c.floor.seconds]
+    errors = [e for c in clients for e in c.floor.errors + c.load.errors]
+    records = sum(len(c.load.sent) - c.warm_records for c in clients)
+    rps, floor_rps = len(load) / load_seconds, len(floor) / floor_seconds
+    print(
+        f"gunicorn gthread: {args.workers} workers × {args.threads} threads; "
+        f"{args.clients} clients, {args.seconds:g} s per phase"
+        + (f", pausing ~{args.pause_ms:g} ms between requests" if args.pause_ms else "")
+    )
+    print(
+        f"floor GET /healthz: {len(floor)} requests, {floor_rps:.0f}/s, "
+        f"median {statistics.median(floor) * 1000:.1f} ms, "
+        f"p99 {percentile(floor, 0.99) * 1000:.1f} ms"
+    )
+    print(
+        f"load POST /api/v1/sync: {len(load)} requests ({records} records, "
+        f"{records / load_seconds:.0f} records/s), {rps:.0f}/s, "
+        f"median {statistics.median(load) * 1000:.1f} ms, "
+        f"p99 {percentile(load, 0.99) * 1000:.1f} ms"
+    )
+    timed = [(n, s) for c in clients for n, s in zip(c.load.sizes, c.load.seconds, strict=True)]
+    for label, low, high in (("1–3 records", 1, 3), ("4–14", 4, 14), ("15 or more", 15, 10**6)):
+        seconds = [s for n, s in timed if low <= n <= high]
+        if seconds:
+            print(
+                f"  batches of {label}: {len(seconds)}, median "
+                f"{statistics.median(seconds) * 1000:.1f} ms, p99 "
+                f"{percentile(seconds, 0.99) * 1000:.1f} ms"
+            )
+    print("rows: " + ", ".join(f"{table} {n}" for table, n in rows.items()))
+    for message, times in Counter(errors).most_common(5):
+        print(f"error ×{times}: {message}")
+    print(
+        f"clients={args.clients} requests={len(load)} errors={len(errors)} lost={lost} "
+        f"duplicates={duplicates} p99_ms={percentile(load, 0.99) * 1000:.1f} rps={rps:.0f} "
+        f"floor_rps={floor_rps:.0f} ratio={rps / floor_rps:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

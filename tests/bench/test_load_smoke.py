@@ -1,0 +1,38 @@
+"""bench/load.py works: gunicorn starts, two phones sync, the rows add up, gunicorn stops.
+
+The figures of so short a run mean nothing; what is checked is the run itself: no error,
+nothing lost, nothing twice, and the last line in the documented form.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_DATABASE_URL, empty_database, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+LAST_LINE = re.compile(
+    r"clients=2 requests=(\d+) errors=0 lost=0 duplicates=0 p99_ms=[\d.]+ rps=\d+ "
+    r"floor_rps=\d+ ratio=[\d.]+"
+)
+
+
+@pytest.mark.slow  # gunicorn starts and loads the app: 10–20 s on the 2-core machine
+def test_two_phones_for_two_seconds(tmp_path):
+    command = [sys.executable, "bench/load.py", "--clients", "2", "--seconds", "2"]
+    command += ["--workers", "1", "--threads", "2"]
+    if TEST_DATABASE_URL:
+        empty_database(make_app(tmp_path, empty=False))  # the next test makes its tables anew
+        command += ["--database-url", TEST_DATABASE_URL]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    match = LAST_LINE.fullmatch(lines[-1])
+    assert match, lines
+    assert int(match.group(1)) > 0
+    assert any(line.startswith("rows: sessions ") for line in lines), lines
+    assert lines[0].startswith("gunicorn gthread: 1 workers × 2 threads; 2 clients")
