@@ -4,6 +4,10 @@ With TERLOOPS_REDIS_URL this is the only place background work happens: run one 
 next to the web processes (e.g. as a systemd service). It also works the SQLite queue, e.g.
 with TERLOOPS_QUEUE_IN_WEB=false. SIGINT (Ctrl-C) lets the running task finish; SIGTERM
 stops at once (an export cut off is queued again by the reaper); SIGHUP restarts.
+
+A worker that starts runs the reaper at once, not at the next full minute: after a crash
+(systemd restarts it) the export it was running is queued again as soon as its heartbeat is
+stale, instead of a minute later.
 """
 
 import logging
@@ -14,7 +18,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from .consumer import make_consumer
-from .queue import describe, is_immediate
+from .queue import describe, is_immediate, tasks_of
 
 
 @click.command("worker")
@@ -38,6 +42,7 @@ def worker_command(workers: int) -> None:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     click.echo(_("Working the task queue in %(place)s.", place=describe(app)))
+    tasks_of(app).reap_exports()
     make_consumer(app, workers).run()
 
 
