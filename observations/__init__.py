@@ -8,6 +8,7 @@ from flask import Flask
 from . import compression, config, database, errors, i18n, security, tasks, urls
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .indicators import facts
+from .sync import rules_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     compression.init_app(app)
     database.init_app(app)
     facts.install()
+    rules_cache.install()
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -10,6 +11,8 @@ from .extensions import db
 from .models import ApiToken, User, utcnow
 
 PREFIX = "tl_"
+# How precisely a token's last use is kept (the token page shows it to the minute).
+LAST_USED_STEP = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -44,7 +47,11 @@ def user_for_token(plain: str) -> User | None:
     token = db.session.scalar(select(ApiToken).filter_by(token_hash=_digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    # Written at most once a minute: a phone syncing every few seconds would otherwise make
+    # every request a write (and, on SQLite, wait for the write lock twice).
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
+        token.last_used_at = now
     return token.user
 
 

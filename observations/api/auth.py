@@ -36,7 +36,8 @@ def authenticated(view):
             user = tokens.user_for_token(value.strip()) if scheme.lower() == "bearer" else None
             if user is None:
                 return _unauthorized(_("The API token is unknown, revoked or malformed."))
-            db.session.commit()  # keeps the token's last-used time
+            if db.session.dirty:
+                db.session.commit()  # keeps the token's last-used time (once a minute)
             g.api_user = user
         elif current_user.is_authenticated:
             if request.method not in SAFE_METHODS:

@@ -124,10 +124,12 @@ def recently_closed(user: User, now: datetime | None = None, study: Study | None
     """The user's sessions the server ended within `closed_notice_days`, newest first."""
     now = now or utcnow()
     since = now - timedelta(days=thresholds().closed_notice_days)
+    # The user's id without loading the user again after a commit (the sync answer's case).
+    user_id = sa.inspect(user).identity[0] if sa.inspect(user).identity else user.id
     query = (
         sa.select(Session)
         .where(
-            Session.fieldworker_id == user.id,
+            Session.fieldworker_id == user_id,
             Session.auto_closed_at.is_not(None),
             Session.auto_closed_at >= since,
             Session.retracted.is_(False),

@@ -5,10 +5,12 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import codebook, scan_rules
 from ..extensions import db
-from ..models import Membership, Session, Site, Slot, Study, User, Zone, session_zones
+from ..models import Codebook, Membership, Session, Site, Slot, Study, User, Zone, session_zones
+from . import rules_cache
 
 
 @dataclass
@@ -67,7 +69,7 @@ class BatchContext:
         self._studies: dict[str, Study | None] = {}
         self._members: dict[int, bool | None] = {}
         self._rules: dict[tuple[int, int], CodebookRules | None] = {}
-        self._versions: dict[int, int] = {}
+        self._versions: dict[int, tuple] = {}
         self._archived_sites: dict[int, set[int]] = {}
         self._zones: dict[int, dict[int, set[int]]] = {}
         self._slots: dict[int, Slot | None] = {}
@@ -113,11 +115,21 @@ class BatchContext:
             )
         return None
 
+    def _newest(self, study: Study) -> tuple:
+        """(version, id, created_at) of the study's newest codebook row."""
+        if study.id not in self._versions:
+            newest = db.session.execute(
+                select(Codebook.version, Codebook.id, Codebook.created_at)
+                .filter_by(study_id=study.id)
+                .order_by(Codebook.version.desc())
+                .limit(1)
+            ).first()
+            self._versions[study.id] = tuple(newest) if newest else (1, None, None)
+        return self._versions[study.id]
+
     def current_version(self, study: Study) -> int:
         """The study's newest codebook version."""
-        if study.id not in self._versions:
-            self._versions[study.id] = codebook.current_version(study)
-        return self._versions[study.id]
+        return self._newest(study)[0]
 
     def rules(self, study: Study, version: int) -> CodebookRules | None:
         """The codebook rules of a version, or None if the study has no such version."""
@@ -126,15 +138,22 @@ class BatchContext:
             if not 1 <= version <= self.current_version(study):
                 self._rules[key] = None
             else:
-                categories = codebook.categories(study)
-                self._rules[key] = CodebookRules(
-                    version,
-                    {c.key: ValidCodes.of(c, version) for c in categories},
-                    {c.key: c.applies_to for c in categories},
-                    {c.key: c.multiple for c in categories},
-                    scan_rules.rules_for(categories, version),
+                kept_under = (study.id, version, *self._newest(study))
+                self._rules[key] = rules_cache.kept(
+                    kept_under, lambda: self._load_rules(study, version)
                 )
         return self._rules[key]
+
+    @staticmethod
+    def _load_rules(study: Study, version: int) -> CodebookRules:
+        categories = codebook.categories(study)
+        return CodebookRules(
+            version,
+            {c.key: ValidCodes.of(c, version) for c in categories},
+            {c.key: c.applies_to for c in categories},
+            {c.key: c.multiple for c in categories},
+            scan_rules.rules_for(categories, version),
+        )
 
     def zones_of_sites(self, study: Study) -> dict[int, set[int]]:
         """{site id: its zone ids} for the study, archived sites included: a session that
@@ -177,7 +196,7 @@ class BatchContext:
         cached = self.sessions.get(uuid)
         if cached is not None and (study_slug is None or cached.study.slug == study_slug):
             return cached
-        query = select(Session).where(Session.uuid == uuid)
+        query = select(Session).where(Session.uuid == uuid).options(joinedload(Session.study))
         if study_slug is not None:
             query = query.join(Study).where(Study.slug == study_slug)
         candidates = list(db.session.scalars(query))

@@ -110,3 +110,20 @@ def test_the_check_recovers_when_the_database_comes_back(tmp_path):
     assert client.get("/healthz").status_code == 200
     with app.app_context():
         assert db.session.execute(sa.text("SELECT 1")).scalar_one() == 1
+
+
+def test_with_redis_the_check_pings_it_too(app_factory):
+    app = app_factory(REDIS_URL="redis://127.0.0.1:6379/6")
+    body = app.test_client().get("/healthz").get_json()
+    assert (body["status"], body["database"], body["redis"]) == ("ok", "ok", "ok")
+    assert body["redis_ms"] >= 0
+
+
+def test_an_unreachable_redis_is_reported_without_taking_the_instance_out(app_factory):
+    # Nothing listens on port 1: Redis "did not answer". Phones can still sync, so 200.
+    app = app_factory(REDIS_URL="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["status"], body["database"], body["redis"]) == ("degraded", "ok", "unavailable")
+    assert "Redis did not answer" in body["reason"] and "127.0.0.1" not in body["reason"]
