@@ -393,6 +393,7 @@ class Client:
     def run_floor(self, start: threading.Barrier, deadline: list[float]) -> None:
         """GET /healthz until the deadline."""
         start.wait()
+        self._stagger()
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.perf_counter() >= deadline[0]:
                 return
@@ -404,6 +405,7 @@ class Client:
     def run_load(self, start: threading.Barrier, deadline: list[float]) -> None:
         """Send the phone's batches (some twice) until the deadline."""
         start.wait()
+        self._stagger()
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.perf_counter() >= deadline[0]:
                 return
@@ -413,6 +415,13 @@ class Client:
             if self.phone.rng.random() < RETRY_SHARE and time.perf_counter() < deadline[0]:
                 self._sync(batch, retry=True)
                 self._wait()
+
+    def _stagger(self) -> None:
+        """With --pause-ms: start after a random part of the pause. Phones are not in step:
+        without this all N would send at the same instant when a phase starts, a burst no
+        fieldwork makes."""
+        if self.pause:
+            time.sleep(self.pause * self.phone.rng.random())
 
     def _wait(self) -> None:
         """With --pause-ms: wait half to one and a half times the pause before the next request."""
