@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from observations.extensions import db
 from observations.models import Category, Scan, ScanCount, Session, Study, Zone
-from tests.conftest import csrf_token
+from tests.conftest import AuthActions, csrf_token
+from tests.tasks.conftest import queue_apps, queue_name  # noqa: F401 (fixtures)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SEATTLE = (DATA / "seattle_2018_people_staying.csv").read_text(encoding="utf-8-sig")
@@ -68,3 +69,11 @@ def upload(client, slug: str, table: bytes | None, locations: bytes | None = Non
     if locations is not None:
         data["locations"] = (io.BytesIO(locations), "locations.csv")
     return client.post(page_of(slug), data=data, content_type="multipart/form-data", **kwargs)
+
+
+def logged_in(client, username: str, language: str = "en"):
+    """Log in and choose the interface language (Dutch is the default)."""
+    AuthActions(client).login(username)
+    token = csrf_token(client.get("/account").get_data(as_text=True))
+    client.post("/language", data={"locale": language, "next": "/", "csrf_token": token})
+    return client

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from observations.extensions import db
 from observations.models import AuditEvent, ImportJob, Session
 from tests import factories
-from tests.conftest import AuthActions, csrf_token, fresh_schema
+from tests.conftest import csrf_token, fresh_schema
 from tests.imports.conftest import (
     LOCATIONS,
     allow_several_activities,
     csv_sums,
     first_rows,
+    logged_in,
     page_of,
     stored_sums,
     upload,
@@ -27,14 +28,6 @@ def studies(app):
         factories.two_studies()
         allow_several_activities("alpha")
         db.session.commit()
-
-
-def logged_in(client, username: str, language: str = "en"):
-    """Log in and choose the interface language (Dutch is the default)."""
-    AuthActions(client).login(username)
-    token = csrf_token(client.get("/account").get_data(as_text=True))
-    client.post("/language", data={"locale": language, "next": "/", "csrf_token": token})
-    return client
 
 
 def sessions_of(slug: str) -> int:
