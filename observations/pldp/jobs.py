@@ -88,8 +88,8 @@ def check_locations(content: str) -> None:
 
 
 def stored_name(name: str | None) -> str:
-    """An uploaded file's name as the list of imports can show it."""
-    return text.visible((name or "").replace("\\", "/").rsplit("/", 1)[-1])[:NAME_LENGTH]
+    """An uploaded file's name as the list of imports can show it (as sent, cut to fit)."""
+    return text.visible(name or "")[:NAME_LENGTH]
 
 
 def create_job(
