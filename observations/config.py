@@ -54,6 +54,13 @@ def defaults(instance_path: str) -> dict:
         # A running export whose heartbeat is older than this was cut off (its worker died):
         # the reaper queues it again once, then marks it failed (tasks/reaper.py).
         "EXPORT_STALE_SECONDS": 300,
+        # PLDP tables of more rows than this are imported in the background (the import
+        # page follows their progress); smaller ones at once.
+        "IMPORT_INLINE_ROWS": 5_000,
+        # The import page takes files (table and locations file together) up to this size.
+        "IMPORT_MAX_BYTES": 16 * 1024 * 1024,
+        # A running import whose heartbeat is older than this was cut off (as for exports).
+        "IMPORT_STALE_SECONDS": 300,
         # Largest request at all, e.g. a queue file a coordinator uploads.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # The read API's paged tables show a record this many seconds after it was received,

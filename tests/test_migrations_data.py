@@ -6,7 +6,7 @@ survive. What a downgrade necessarily loses, and this test therefore lets go:
 - tables a later revision created go with their rows: the indicator facts (0009; computed
   again from the records when 0009 runs again, which the test checks), opening hours, site
   profiles, availabilities, absences and password links (0005), corrections (0006), logins
-  (0004), export jobs and presets (0003), API tokens (0002);
+  (0004), export jobs and presets (0003), API tokens (0002), import jobs (0011);
 - columns a later revision added go with their values and come back with their defaults,
   e.g. `retracted` (0002), sites' setting and position (0005), review replies (0006).
 Runs on SQLite (batch mode: tables copied and renamed) and, with TEST_DATABASE_URL, on
@@ -22,6 +22,7 @@ from observations.export import ExportOptions
 from observations.export.jobs import create_job
 from observations.extensions import db
 from observations.models import FACT_MODELS, User
+from observations.pldp import jobs as import_jobs
 from tests.test_migrations import schema_drift, table_names
 
 
@@ -81,6 +82,8 @@ def load_the_demo_and_more() -> None:
     built = demo.create_demo(password="correct-horse-battery")
     lead = db.session.scalar(sa.select(User).filter_by(username="lead"))
     create_job(built.study, lead, ExportOptions(format="csv"))
+    table = b"Location_ID,Survey_ID,Male\nL1,S1,2\n\x00\xff"  # bytes, whatever they are
+    import_jobs.create_job(built.study, lead, ("tellingen.csv", table), 1)
     tokens.create_token(lead, "migrations")
     studies.create_study("Tweede studie", "tweede")
     db.session.commit()
@@ -95,7 +98,7 @@ def test_every_revision_down_and_up_again_with_the_demo_loaded(empty_app):
         head_schema = columns()
         head_rows = rows(head_schema)
         facts = {m.__tablename__ for m in FACT_MODELS}
-        assert all(head_rows[name] for name in facts | {"encounters", "export_jobs"})
+        assert all(head_rows[name] for name in facts | {"encounters", "export_jobs", "import_jobs"})
 
         # Down, one revision at a time, to the first: every surviving table keeps its rows.
         schema, held = head_schema, counts(head_schema)

@@ -6,12 +6,9 @@ thread of the web process by default, `flask --app app worker` with Redis. Progr
 heartbeat are written through connections of their own, so the export's streaming queries
 are never interrupted.
 
-A job goes queued → running → done or failed. Whoever runs it first claims it (one UPDATE
-from "queued" to "running"), so a task queued twice runs the export once. While a job is
-queued or running, `error` may hold a marker of the reaper (tasks/reaper.py), never shown
-as such: REQUEUED (its worker died once and it was queued again); a failed job may hold
-INTERRUPTED (its worker died twice) or LOST (its task was no longer in the queue), which
-`failure_text` explains in the user's language.
+A job goes queued → running → done or failed, claimed, updated and kept alive the way
+every job row is (tasks/jobrows.py); `failure_text` explains the reaper's markers in the
+user's language.
 """
 
 import logging
@@ -26,17 +23,14 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import ExportJob, Study, User, utcnow
+from ..tasks import jobrows
+from ..tasks.jobrows import INTERRUPTED, LOST, REAPER_GRACE, REQUEUED
 from .heartbeat import Heartbeat
 from .options import ExportOptions
 from .run import export
 
 logger = logging.getLogger(__name__)
-REQUEUED = "terloops:requeued"
-INTERRUPTED = "terloops:interrupted"
-LOST = "terloops:lost"
-# The page calls a running job failed when the reaper (every minute) has missed it this
-# long past its staleness, e.g. because no worker runs at all.
-REAPER_GRACE = 120
+__all__ = ["INTERRUPTED", "LOST", "REAPER_GRACE", "REQUEUED", "run_job"]
 
 
 def export_dir(app: Flask) -> Path:
@@ -70,30 +64,13 @@ def stale_seconds(app: Flask) -> float:
 
 
 def update(job_id: int, *conditions, **values) -> int:
-    """Write job fields through a separate, short transaction; return the rows changed."""
-    with db.engine.begin() as connection:
-        return connection.execute(
-            sa.update(ExportJob)
-            .where(ExportJob.id == job_id, *conditions)
-            .values(updated_at=utcnow(), **values)
-        ).rowcount
+    """Write export job fields through a separate, short transaction; return the rows changed."""
+    return jobrows.update(ExportJob, job_id, *conditions, **values)
 
 
 def claim(job_id: int) -> bool:
-    """Mark a queued job running, unless another worker claimed it first (or it is gone).
-
-    A job the reaper declared LOST while its task was on its way to a worker is still taken.
-    """
-    waiting = sa.or_(
-        ExportJob.status == "queued", sa.and_(ExportJob.status == "failed", ExportJob.error == LOST)
-    )
-    return update(job_id, waiting, status="running", progress=0) == 1
-
-
-def _alive(app: Flask, job_id: int) -> None:
-    """One heartbeat: the job, still running, was seen now."""
-    with app.app_context():
-        update(job_id, ExportJob.status == "running")
+    """Mark a queued export running (also one the reaper thought lost), unless claimed."""
+    return jobrows.claim(ExportJob, job_id)
 
 
 def _slowed_for_tests(app: Flask) -> None:
@@ -114,14 +91,12 @@ def run_job(app: Flask, job_id: int, row_limit: int | None = None) -> None:
             options.row_limit = row_limit
         path = export_dir(app) / f"{job.id}-{job.file_name}"
         study = db.session.get(Study, job.study_id)
-        last = [0.0]
-
-        def progress(fraction: float) -> None:
-            if time.monotonic() - last[0] >= 0.5:
-                last[0] = time.monotonic()
-                update(job_id, ExportJob.status == "running", progress=int(fraction * 100))
-
-        beat = Heartbeat(lambda: _alive(app, job_id), max(0.1, stale_seconds(app) / 10))
+        progress = jobrows.throttled(
+            lambda percent: update(job_id, ExportJob.status == "running", progress=percent)
+        )
+        beat = Heartbeat(
+            lambda: jobrows.alive(app, ExportJob, job_id), max(0.1, stale_seconds(app) / 10)
+        )
         try:
             with beat:
                 _slowed_for_tests(app)
@@ -198,12 +173,8 @@ def delete_job(job: ExportJob) -> None:
 
 
 def is_stale(job: ExportJob) -> bool:
-    """A running job whose heartbeat stopped so long ago that no reaper is looking after it.
-
-    (A queued job waits in the queue's storage, which outlives restarts, so it is not stale.)
-    """
-    silent = (utcnow() - job.updated_at).total_seconds()
-    return job.status == "running" and silent > stale_seconds(current_app) + REAPER_GRACE
+    """A running export whose heartbeat stopped so long ago that no reaper looks after it."""
+    return jobrows.is_stale(job, stale_seconds(current_app))
 
 
 def failure_text(job: ExportJob) -> str:

@@ -13,6 +13,7 @@ from .account import (
 from .codebook import PER_PERSON, Category, Code, Codebook
 from .export import EXPORT_STATES, ExportJob, ExportPreset
 from .facts import FACT_MODELS, CodeFact, ConditionFact, HourFact, SessionCodeFact, ZoneFact
+from .imports import ImportJob
 from .records import (
     REVIEW_STATES,
     Encounter,
@@ -58,6 +59,7 @@ __all__ = [
     "ExportPreset",
     "FieldNote",
     "HourFact",
+    "ImportJob",
     "Login",
     "Membership",
     "OpeningHours",

@@ -65,3 +65,31 @@ class CapturedRecord:
             sa.CheckConstraint("revision >= 1", name="revision_positive"),
             *getattr(cls, "__extra_table_args__", ()),
         )
+
+
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class JobRow:
+    """Columns of every job that runs in the background (exports, imports): its state,
+    progress, error and times, as tasks/jobrows.py writes them.
+
+    Each model declares its study and user; the mixin adds the state's check and an index
+    for a study's newest jobs.
+    """
+
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    progress: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        """A known state, and the study's jobs newest first."""
+        known = ", ".join(f"'{state}'" for state in JOB_STATES)
+        return (
+            sa.CheckConstraint(f"status IN ({known})", name="status_known"),
+            sa.Index(f"ix_{cls.__tablename__}_study_created", "study_id", "created_at"),
+        )

@@ -8,6 +8,7 @@ sync service recognises a second import of the same file and adds nothing.
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -282,8 +283,14 @@ def import_pldp(
     study_name: str = "",
     timezone: str = "Europe/Amsterdam",
     actor: User | None = None,
+    progress: Callable[[float], None] | None = None,
+    via: str = "",
 ) -> ImportReport:
-    """Import a PLDP single-table CSV (text) into the study; create the study if needed."""
+    """Import a PLDP single-table CSV (text) into the study; create the study if needed.
+
+    `progress(fraction)` hears how far the records are (the import page's background jobs);
+    `via` (e.g. "web") is noted in the audit event.
+    """
     study, created = _study(study_slug, study_name, timezone, actor)
     known = {
         (category, c.code)
@@ -297,9 +304,13 @@ def import_pldp(
     zones = _zones(study, reading, places)
     batches = _records(study, reading, zones)
     db.session.commit()
+    total, done = sum(len(records) for _owner, records in batches), 0
     for owner, records in batches:
         sessions = {r["uuid"] for r in records if r["kind"] == "session"}
         for start in range(0, len(records), MAX_BATCH):
+            if progress is not None:
+                progress(done / total)
+                done += len(records[start : start + MAX_BATCH])
             for result in sync_records(
                 owner, records[start : start + MAX_BATCH], actor=actor, study=study.slug
             ):
@@ -315,11 +326,14 @@ def import_pldp(
     report.mapped.update({column: f"{c}:{x}" for column, (c, x, *_) in reading.extension.items()})
     report.refused, report.unknown = reading.refused, reading.unknown
     report.warnings = reading.warnings + report.warnings
+    changes = {"rows": [None, reading.rows], "sessions": [None, report.sessions]}
+    if via:
+        changes["via"] = [None, via]
     audit.record(
         "import",
         "pldp",
         study.slug,
-        {"rows": [None, reading.rows], "sessions": [None, report.sessions]},
+        changes,
         actor=actor,
         study_id=study.id,
     )

@@ -5,4 +5,13 @@ from ..models import Role
 
 bp = study_blueprint("research", roles=(Role.LEAD, Role.COORDINATOR))
 
-from . import corrections, dashboards, exports, queue, reliability, routes, session  # noqa: F401
+from . import (  # noqa: F401
+    corrections,
+    dashboards,
+    exports,
+    imports,
+    queue,
+    reliability,
+    routes,
+    session,
+)

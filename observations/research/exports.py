@@ -140,11 +140,11 @@ def export_page():
             )
         flash(export_jobs.failure_text(job), "error")
         return redirect(url_for("research.export_page", job=job.id))
-    try:
-        tasks.enqueue_export(job.id)
-    except Exception as error:  # e.g. Redis unreachable: say so on the job, not with a 500
-        current_app.logger.exception("export %s could not be queued", job.id)
-        export_jobs.update(job.id, status="failed", error=str(error)[:2000] or type(error).__name__)
+
+    def failed(reason: str) -> None:
+        export_jobs.update(job.id, status="failed", error=reason)
+
+    if not tasks.queue_or_fail(tasks.enqueue_export, job.id, failed):
         return redirect(url_for("research.export_page", job=job.id))
     flash(_("The export is large and runs in the background; you can follow it below."), "info")
     return redirect(url_for("research.export_page", job=job.id))

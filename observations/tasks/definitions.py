@@ -1,8 +1,10 @@
 """The tasks the queue runs, each in an app context (and transaction) of its own app.
 
 - `run_export(job_id)`: one export job (export/jobs.py), queued by the export page.
-- `reap_exports`, every minute: exports whose worker died are queued again once, then
-  failed with their reason (reaper.py).
+- `run_import(job_id)`: one import of a big PLDP table (pldp/jobs.py), queued by the
+  import page.
+- `reap_exports` and `reap_imports`, every minute: jobs whose worker died are queued again
+  once, then failed with their reason (reaper.py).
 - `close_forgotten_sessions`, every `close_check_minutes` (10) minutes: sessions their
   fieldworkers forgot to end are closed (review/forgotten.py); off with CLOSE_FORGOTTEN=false.
 - `remove_expired_exports`, every hour: files of exports past EXPORT_KEEP_DAYS are deleted.
@@ -23,6 +25,7 @@ from huey.api import TaskWrapper
 
 from ..export import jobs
 from ..extensions import db
+from ..pldp import jobs as import_jobs
 from . import reaper
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ class Tasks:
     huey: Huey
     run_export: TaskWrapper
     reap_exports: TaskWrapper
+    run_import: TaskWrapper
+    reap_imports: TaskWrapper
     close_forgotten_sessions: TaskWrapper
     remove_expired_exports: TaskWrapper
 
@@ -74,16 +79,30 @@ def register(huey: Huey, app: Flask) -> Tasks:
     def run_export(job_id: int) -> None:
         jobs.run_job(app, job_id)
 
-    def queued_export_ids() -> set[int]:
-        tasks = [*huey.pending(), *huey.scheduled()]
-        return {task.args[0] for task in tasks if isinstance(task, run_export.task_class)}
+    @huey.task()
+    def run_import(job_id: int) -> None:
+        import_jobs.run_job(app, job_id)
+
+    def queued_ids(task: TaskWrapper) -> Callable[[], set[int]]:
+        def ids() -> set[int]:
+            waiting = [*huey.pending(), *huey.scheduled()]
+            return {t.args[0] for t in waiting if isinstance(t, task.task_class)}
+
+        return ids
 
     @huey.periodic_task(crontab())
     def reap_exports() -> None:
         with transaction(app):
-            reaped = reaper.reap(run_export, queued_export_ids)
+            reaped = reaper.reap(run_export, queued_ids(run_export))
         if reaped:
             logger.warning("interrupted exports: %s", reaped)
+
+    @huey.periodic_task(crontab())
+    def reap_imports() -> None:
+        with transaction(app):
+            reaped = reaper.reap(run_import, queued_ids(run_import), kind=reaper.IMPORTS)
+        if reaped:
+            logger.warning("interrupted imports: %s", reaped)
 
     @huey.periodic_task(close_check_due(app))
     def close_forgotten_sessions() -> None:
@@ -101,4 +120,12 @@ def register(huey: Huey, app: Flask) -> Tasks:
         if removed:
             logger.info("deleted %d expired export files", removed)
 
-    return Tasks(huey, run_export, reap_exports, close_forgotten_sessions, remove_expired_exports)
+    return Tasks(
+        huey,
+        run_export,
+        reap_exports,
+        run_import,
+        reap_imports,
+        close_forgotten_sessions,
+        remove_expired_exports,
+    )

@@ -1,10 +1,12 @@
-"""The reaper: an export whose worker died is queued again once, then failed with its reason.
+"""The reaper: a job whose worker died is queued again once, then failed with its reason.
+
+It looks after every kind of job row (tasks/jobrows.py): exports, and imports (`Kind`).
 
 huey takes a task off the queue as a worker starts it (there is no acknowledgement), and
 huey's own retries follow an exception only: a worker killed mid-export (SIGKILL, out of
 memory, a machine that restarts) leaves its job "running" with a heartbeat that has stopped
 (export/heartbeat.py). Every minute `reap` looks at jobs whose heartbeat is older than
-EXPORT_STALE_SECONDS:
+EXPORT_STALE_SECONDS (IMPORT_STALE_SECONDS for imports):
 - a running job is put back to "queued" (`error` = REQUEUED) and its task queued again;
 - a running job that was queued again before is failed with INTERRUPTED, which the page
   explains in the user's language: it is never "running" for ever;
@@ -20,9 +22,23 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from ..export.jobs import INTERRUPTED, LOST, REQUEUED, stale_seconds, update
 from ..extensions import db
-from ..models import ExportJob, utcnow
+from ..models import ExportJob, ImportJob, utcnow
+from .jobrows import INTERRUPTED, LOST, REQUEUED, update
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of job row: its model, its staleness setting, and what failing it clears."""
+
+    model: type
+    stale_key: str
+    cleared: dict = field(default_factory=dict)
+
+
+EXPORTS = Kind(ExportJob, "EXPORT_STALE_SECONDS")
+# A failed import keeps its report, never the file it was given (jobs.py of pldp).
+IMPORTS = Kind(ImportJob, "IMPORT_STALE_SECONDS", {"content": None, "locations": None})
 
 
 @dataclass
@@ -41,14 +57,17 @@ def reap(
     enqueue: Callable[[int], object],
     queued_ids: Callable[[], set[int]],
     now: datetime | None = None,
+    kind: Kind = EXPORTS,
 ) -> Reaped:
-    """Queue again or fail every export whose heartbeat is stale; `enqueue(job_id)` queues
+    """Queue again or fail every job whose heartbeat is stale; `enqueue(job_id)` queues
     its task, `queued_ids()` gives the jobs whose task is waiting in the queue."""
-    cutoff = (now or utcnow()) - timedelta(seconds=stale_seconds(current_app))
+    model = kind.model
+    stale = float(current_app.config[kind.stale_key])
+    cutoff = (now or utcnow()) - timedelta(seconds=stale)
     rows = db.session.execute(
-        sa.select(ExportJob.id, ExportJob.status, ExportJob.error)
-        .where(ExportJob.status.in_(("queued", "running")), ExportJob.updated_at < cutoff)
-        .order_by(ExportJob.id)
+        sa.select(model.id, model.status, model.error)
+        .where(model.status.in_(("queued", "running")), model.updated_at < cutoff)
+        .order_by(model.id)
     ).all()
     db.session.rollback()  # each change below commits on its own
     waiting = queued_ids() if any(row.status == "queued" for row in rows) else set()
@@ -58,13 +77,15 @@ def reap(
         if decided is None:
             continue
         outcome, values = decided
+        if values["status"] == "failed":
+            values.update(kind.cleared)
         unchanged = (
-            ExportJob.status == row.status,
-            ExportJob.error == row.error,
-            ExportJob.updated_at < cutoff,
+            model.status == row.status,
+            model.error == row.error,
+            model.updated_at < cutoff,
         )
         # Nothing changes when another reaper, or the job's own worker, was first.
-        if update(row.id, *unchanged, **values):
+        if update(model, row.id, *unchanged, **values):
             getattr(reaped, outcome).append(row.id)
             if outcome == "requeued":
                 enqueue(row.id)

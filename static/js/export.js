@@ -1,5 +1,6 @@
-// Follow exports that run in the background: update their progress bars, and reload the
-// page when one finishes, so that its download link (or the reason it failed) appears.
+// Follow exports and imports that run in the background: update their progress bars, and
+// reload the page when one finishes, so that its download link, report (or the reason it
+// failed) appears.
 const running = [...document.querySelectorAll('[data-running="true"]')];
 
 async function poll() {

@@ -16,6 +16,7 @@ AREAS = (
     "readapi",
     "retention",
     "health",
+    "imports",
 )
 
 
