@@ -2,7 +2,8 @@
 
 What goes: every session of the study and everything under it (zones watched, weather,
 scans with their counts and conditions, encounters with their flags, field notes, reviews,
-corrections, indicator facts), and the study's exports with their files. What stays: the
+corrections, indicator facts), the study's exports with their files, and its PLDP imports
+(a queued one still holds the uploaded file). What stays: the
 study with its codebook, sites, zones, site profiles, team, schedule and export presets, and
 the audit trail, which gains one event with the counts. The fieldwork data goes; what is
 needed to read an archived export, or to start observing again, stays.
@@ -37,6 +38,7 @@ from .models import (
     EncounterFlag,
     ExportJob,
     FieldNote,
+    ImportJob,
     Review,
     Scan,
     ScanCondition,
@@ -72,6 +74,7 @@ LABELS = {
     "fact_zones": _l("Indicator facts per zone"),
     "fact_conditions": _l("Indicator facts per zone condition"),
     "export_jobs": _l("Exports and their files"),
+    "import_jobs": _l("PLDP imports and their uploaded files"),
 }
 
 
@@ -99,6 +102,7 @@ def _targets(study_id: int) -> list[tuple[str, sa.Table, sa.ColumnElement]]:
         under(Correction, "session_id", sessions),
         *(under(model, "session_id", sessions) for model in FACT_MODELS),
         ("export_jobs", ExportJob.__table__, ExportJob.__table__.c.study_id == study_id),
+        ("import_jobs", ImportJob.__table__, ImportJob.__table__.c.study_id == study_id),
     ]
 
 
@@ -123,6 +127,7 @@ class Plan:
     last_record: datetime | None  # the last record's arrival or change
     export: Export | None  # the newest complete export
     running_exports: int = 0
+    running_imports: int = 0
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -141,6 +146,8 @@ class Plan:
         """Why the purge may not run now (in the user's language), or None."""
         if self.running_exports:
             return _("An export of this study is running. Wait until it has finished.")
+        if self.running_imports:
+            return _("An import into this study is running. Wait until it has finished.")
         if self.exported or forced:
             return None
         if self.export is None:
@@ -228,6 +235,11 @@ def plan(study: Study) -> Plan:
         export=newest_export(study),
         running_exports=sum(
             1 for j in jobs if j.status in ("queued", "running") and not export_jobs.is_stale(j)
+        ),
+        running_imports=db.session.scalar(
+            select(sa.func.count())
+            .select_from(ImportJob)
+            .where(ImportJob.study_id == study.id, ImportJob.status.in_(("queued", "running")))
         ),
         files=[export_jobs.file_of(job) for job in jobs],
     )

@@ -5,9 +5,9 @@ next to the web processes (e.g. as a systemd service). It also works the SQLite 
 with TERLOOPS_QUEUE_IN_WEB=false. SIGINT (Ctrl-C) lets the running task finish; SIGTERM
 stops at once (an export cut off is queued again by the reaper); SIGHUP restarts.
 
-A worker that starts runs the reaper at once, not at the next full minute: after a crash
-(systemd restarts it) the export it was running is queued again as soon as its heartbeat is
-stale, instead of a minute later.
+A worker that starts runs the reapers at once, not at the next full minute: after a crash
+(systemd restarts it) the export or import it was running is queued again as soon as its
+heartbeat is stale, instead of a minute later.
 """
 
 import logging
@@ -31,7 +31,7 @@ from .queue import describe, is_immediate, tasks_of
 )
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run background work: exports, closing forgotten sessions, removing old export files."""
+    """Run background work: exports, imports, closing forgotten sessions, old files."""
     app = current_app._get_current_object()
     if is_immediate(app):
         raise click.UsageError(
@@ -43,6 +43,7 @@ def worker_command(workers: int) -> None:
         )
     click.echo(_("Working the task queue in %(place)s.", place=describe(app)))
     tasks_of(app).reap_exports()
+    tasks_of(app).reap_imports()
     make_consumer(app, workers).run()
 
 

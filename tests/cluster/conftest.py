@@ -42,7 +42,6 @@ SLOW_SECONDS = 4
 STALE_SECONDS = 3
 
 
-
 def guide_block(first_line: str) -> str:
     """The fenced block of the guide whose first line is `first_line`."""
     blocks = re.findall(r"^```\w*\n(.*?)^```", GUIDE.read_text(), re.S | re.M)

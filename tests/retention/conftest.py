@@ -25,7 +25,8 @@ from tests.conftest import AuthActions, fresh_schema, make_app
 
 def _record_tables() -> list[sa.Table]:
     """Sessions and every table whose rows hang from them (found by the foreign keys, so a
-    new table under sessions is covered without editing this list), then export_jobs."""
+    new table under sessions is covered without editing this list), then export_jobs and
+    import_jobs."""
     found = [db.metadata.tables["sessions"]]
     grew = True
     while grew:
@@ -35,7 +36,7 @@ def _record_tables() -> list[sa.Table]:
             if table not in found and parents & set(found):
                 found.append(table)
                 grew = True
-    return [*found, db.metadata.tables["export_jobs"]]
+    return [*found, db.metadata.tables["export_jobs"], db.metadata.tables["import_jobs"]]
 
 
 # Every table a purge empties for a study (and must leave alone for the other).
@@ -178,8 +179,8 @@ def export_now(study: Study, options: ExportOptions | None = None, status: str =
 
 def _of_study(table: sa.Table, study_id: int):
     """Which rows of a record table belong to the study: its own study_id (sessions,
-    export_jobs), or a parent row of the study's through the foreign key."""
-    if table.name in ("sessions", "export_jobs"):
+    export_jobs, import_jobs), or a parent row of the study's through the foreign key."""
+    if table.name in ("sessions", "export_jobs", "import_jobs"):
         return table.c.study_id == study_id
     fk = next(fk for fk in table.foreign_keys if fk.column.table in TABLES)
     parent = fk.column.table

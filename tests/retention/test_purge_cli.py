@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from observations.export import ExportOptions
@@ -12,6 +13,7 @@ from observations.models import (
     Codebook,
     ExportJob,
     ExportPreset,
+    ImportJob,
     Membership,
     Session,
     Site,
@@ -89,19 +91,50 @@ def test_a_filtered_or_pldp_export_does_not_count(app, runner, fieldwork):
     assert "There is no complete export of this study yet" in result.output
 
 
-def test_a_running_export_blocks_even_a_forced_purge(app, runner, fieldwork):
+def import_job(app, slug: str = "alpha", status: str = "done") -> None:
+    """A PLDP import of the study by its lead; a queued or running one still holds its file."""
+    with app.app_context():
+        study = by_slug(slug)
+        lead = db.session.scalar(sa.select(Membership).filter_by(study_id=study.id, role="lead"))
+        waiting = status in ("queued", "running")
+        db.session.add(
+            ImportJob(
+                study_id=study.id,
+                user_id=lead.user_id,
+                file_name="telling.csv",
+                content=b"location_id,survey_id\n1,1\n" if waiting else None,
+                status=status,
+                report=[] if waiting else ["rows read: 1"],
+            )
+        )
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("running", "message"),
+    [
+        (lambda app: export(app, status="running"), "An export of this study is running"),
+        (lambda app: import_job(app, status="running"), "An import into this study is running"),
+    ],
+    ids=["export", "import"],
+)
+def test_a_running_export_or_import_blocks_even_a_forced_purge(
+    app, runner, fieldwork, running, message
+):
     export(app)
-    export(app, status="running")
+    running(app)
     result = runner.invoke(args=["purge", "alpha", "--yes", "--force-without-export"])
     assert result.exit_code == 2
-    assert "An export of this study is running" in result.output
+    assert message in result.output
     assert counts(app, "alpha")["sessions"] == 2
 
 
 def test_with_an_export_it_deletes_exactly_the_study_records(app, runner, fieldwork):
+    import_job(app, "beta")
     beta_before = counts(app, "beta")
     export(app, "beta")
     beta_before["export_jobs"] += 1
+    import_job(app, "alpha")
     job_id = export(app)
     with app.app_context():
         file = export_jobs.file_of(db.session.get(ExportJob, job_id))
@@ -111,6 +144,7 @@ def test_with_an_export_it_deletes_exactly_the_study_records(app, runner, fieldw
         }
     assert file.exists()
     alpha_before = counts(app, "alpha")
+    assert alpha_before["import_jobs"] == 1 and beta_before["import_jobs"] == 1
     result = runner.invoke(args=["purge", "alpha", "--yes"])
     assert result.exit_code == 0, result.output
     assert f"Deleted {sum(alpha_before.values())} rows of study alpha" in result.output
