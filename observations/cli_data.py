@@ -14,7 +14,8 @@ from .export import FORMATS, LABELS, ExportOptions, export
 from .export.filters import find_sites, parse_day
 from .extensions import db
 from .models import Study, utcnow
-from .pldp.importer import import_pldp
+from .pldp.encoding import NotText, decode
+from .pldp.importer import ImportRefused, import_pldp
 from .purge import COMPLETE_FORMATS
 from .validation import Invalid
 
@@ -96,9 +97,23 @@ def export_command(study_slug, out, format_, site_names, date_from, date_to, lab
     default="Europe/Amsterdam",
     help="Time zone of the file's times, if the import creates the study.",
 )
+@click.option(
+    "--encoding",
+    default="",
+    help="Encoding of the files (e.g. utf-8, cp1252); detected when left out.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check the file and report what would be imported; store nothing.",
+)
 @with_appcontext
-def import_pldp_command(table, locations, study_slug, name, timezone) -> None:
-    """Import a PLDP 1.0 single-table CSV; importing the same file again adds nothing."""
+def import_pldp_command(table, locations, study_slug, name, timezone, encoding, dry_run) -> None:
+    """Import a PLDP 1.0 single-table CSV; importing the same file again adds nothing.
+
+    All or nothing: when no row can be imported nothing is stored and the command exits
+    with 1 (a dry run too); bad input exits with 2.
+    """
     from zoneinfo import available_timezones
 
     if timezone not in available_timezones():
@@ -108,17 +123,26 @@ def import_pldp_command(table, locations, study_slug, name, timezone) -> None:
             _fail(problem)
         for problem in (name and text.problems(name, text.rule_of(Study.name))) or []:
             _fail(_("--name: %(problem)s", problem=problem))
-    read = lambda path: Path(path).read_text(encoding="utf-8-sig")  # noqa: E731
+    try:
+        content, used = decode(Path(table).read_bytes(), encoding or None)
+        places = decode(Path(locations).read_bytes(), encoding or None)[0] if locations else None
+    except NotText as error:
+        _fail(str(error))
     try:
         report = import_pldp(
-            read(table),
+            content,
             study_slug,
-            read(locations) if locations else None,
+            places,
             study_name=name,
             timezone=timezone,
+            encoding=used + ("" if encoding else " (detected)"),
+            dry_run=dry_run,
         )
-    except UnicodeDecodeError:
-        _fail(_("The file is not UTF-8 text."))
+    except ImportRefused as refused:
+        for line in refused.report.lines():
+            click.echo(line)
+        click.echo(_("Nothing was imported: %(reasons)s", reasons=str(refused)), err=True)
+        sys.exit(1)
     except Invalid as error:
         db.session.rollback()
         _fail(" ".join(m for messages in error.errors.values() for m in messages))

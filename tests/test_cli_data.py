@@ -94,9 +94,20 @@ def test_import_pldp_explains_bad_input(runner, tmp_path):
     zone = runner.invoke(args=["import-pldp", table, "--study", "s", "--timezone", "Mars/Olympus"])
     assert zone.exit_code == 2
     binary = tmp_path / "x.csv"
-    binary.write_bytes(b"\xff\xfe\x00garbage")
+    binary.write_bytes(b"\x00\x01\xffgarbage")
     result = runner.invoke(args=["import-pldp", str(binary), "--study", "binair"])
-    assert result.exit_code == 2 and "geen UTF-8" in result.output
+    assert result.exit_code == 2 and "geen tekst in een codering" in result.output
+    utf16 = tmp_path / "y.csv"
+    utf16.write_bytes(b"\xff\xfe\x00garbage")
+    result = runner.invoke(args=["import-pldp", str(utf16), "--study", "binair"])
+    assert result.exit_code == 2 and "geen PLDP-tabel" in result.output
+    accented = tmp_path / "z.csv"
+    accented.write_text("location_id,survey_id\nCafé,1\n", encoding="utf-8")
+    for encoding, message in [("klingon", "Onbekende codering"), ("ascii", "niet te lezen als")]:
+        result = runner.invoke(
+            args=["import-pldp", str(accented), "--study", "cafe", "--encoding", encoding]
+        )
+        assert result.exit_code == 2 and message in result.output, result.output
 
 
 def test_import_pldp_explains_a_name_that_cannot_be_stored(app, runner):

@@ -7,9 +7,8 @@ sync service recognises a second import of the same file and adds nothing.
 """
 
 import uuid
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -18,58 +17,19 @@ from sqlalchemy import select
 from .. import accounts, audit, codebook, studies, text
 from ..extensions import db
 from ..models import Category, Code, Codebook, Membership, Site, Study, User, Zone
-from ..sync import MAX_BATCH, sync_records
+from ..sync import MAX_BATCH, sync_in_transaction
 from ..validation import Invalid
 from .columns import normalise, programme_code, weather_code
+from .dialects import DESCRIPTION
 from .reading import Reading, read_locations, read_table, survey_minutes
+from .report import ImportRefused, ImportReport
+
+__all__ = ["ImportRefused", "ImportReport", "import_pldp"]
 
 NAMESPACE = uuid.UUID("8b0b7c55-4a8e-4f5a-9f5e-1d4c7f0f2a11")
 # PLDP notes every activity a person shows, so one person may count in several: a study
 # made from a PLDP file lets them (scan_rules.py). An existing study keeps its own rules.
 SEVERAL_PER_PERSON = ("activity",)
-
-
-@dataclass
-class ImportReport:
-    """What an import did, for the command line and the import page."""
-
-    study: str = ""
-    created_study: bool = False
-    rows: int = 0
-    rows_imported: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-    sessions: dict[str, int] = field(default_factory=dict)
-    people: int = 0
-    mapped: dict[str, str] = field(default_factory=dict)
-    added_codes: list[str] = field(default_factory=list)
-    refused: dict[str, int] = field(default_factory=dict)
-    unknown: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """The report as plain lines of text."""
-        out = [
-            f"study: {self.study}" + (" (created)" if self.created_study else ""),
-            f"rows read: {self.rows}; imported: {self.rows_imported}; "
-            f"rejected: {len(self.rejected)}",
-            "surveys → sessions: "
-            + ", ".join(f"{k} {v}" for k, v in sorted(self.sessions.items())),
-            f"people counted: {self.people}",
-        ]
-        out += [f"mapped: {column} → {target}" for column, target in self.mapped.items()]
-        out += [f"added to the codebook: {code}" for code in self.added_codes]
-        out += [
-            f"not imported (race/ethnicity is not recorded, AVG art. 9): {c} ({n} people)"
-            for c, n in self.refused.items()
-        ]
-        out += [f"not imported (no matching category): {c} ({n})" for c, n in self.unknown.items()]
-        out += [f"rejected line {line}: {reason}" for line, reason in self.rejected[:100]]
-        repeated = Counter(self.warnings)
-        out += [
-            f"warning: {text}" + (f" ({n}×)" if n > 1 else "")
-            for text, n in list(repeated.items())[:100]
-        ]
-        return out
 
 
 def _study(slug: str, name: str, timezone: str, actor: User | None) -> tuple[Study, bool]:
@@ -276,6 +236,44 @@ def _programme(conditions: str, reading: Reading) -> str:
     return events[0] if events else "none"
 
 
+def _not_pldp() -> Invalid:
+    return Invalid.single(
+        "table",
+        _(
+            "This is not a PLDP table: it needs the columns location_id and survey_id "
+            "(or survey_time_start, or Date), or in the camelCase dialect name and startedAt."
+        ),
+    )
+
+
+def _store(
+    study: Study,
+    batches: list[tuple[User, list[dict]]],
+    report: ImportReport,
+    actor: User | None,
+    progress: Callable[[float], None] | None,
+) -> None:
+    """Sync the records inside the import's one transaction, noting each session's status."""
+    total, done = sum(len(records) for _owner, records in batches), 0
+    refused: dict[str, int] = {}
+    for owner, records in batches:
+        sessions = {r["uuid"] for r in records if r["kind"] == "session"}
+        for start in range(0, len(records), MAX_BATCH):
+            if progress is not None:
+                progress(done / total)
+                done += len(records[start : start + MAX_BATCH])
+            for result in sync_in_transaction(
+                owner, records[start : start + MAX_BATCH], actor=actor, study=study.slug
+            ):
+                if result["uuid"] in sessions:
+                    status = result["status"]
+                    report.sessions[status] = report.sessions.get(status, 0) + 1
+                if result["status"] == "invalid":
+                    why = f"a record was refused: {result.get('errors')}"
+                    refused[why] = refused.get(why, 0) + 1
+    report.warnings += [why + (f" ({n} records)" if n > 1 else "") for why, n in refused.items()]
+
+
 def import_pldp(
     table: str,
     study_slug: str,
@@ -285,12 +283,49 @@ def import_pldp(
     actor: User | None = None,
     progress: Callable[[float], None] | None = None,
     via: str = "",
+    encoding: str = "",
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Import a PLDP single-table CSV (text) into the study; create the study if needed.
+    """Import a PLDP single-table CSV (text, in either dialect) into the study; create the
+    study if needed. All or nothing: one transaction, committed at the end.
 
-    `progress(fraction)` hears how far the records are (the import page's background jobs);
-    `via` (e.g. "web") is noted in the audit event.
+    Raises ImportRefused (after rolling back: no study, zone or session is left) when no
+    row can be imported, and Invalid when the table is no PLDP table or holds text that
+    cannot be stored. With `dry_run` everything is checked and rolled back; the report
+    says what would have been imported. `encoding` (the one the text was read in) is only
+    reported. `progress(fraction)` hears how far the records are; `via` (e.g. "web") is
+    noted in the audit event.
     """
+    try:
+        report = _import(
+            table, study_slug, locations, study_name, timezone, actor, progress, via, dry_run
+        )
+    except BaseException:
+        db.session.rollback()
+        raise
+    report.encoding = encoding
+    if dry_run or report.reasons():
+        db.session.rollback()
+        report.stored = False
+        if report.reasons():
+            raise ImportRefused(report)
+        return report
+    db.session.commit()
+    return report
+
+
+def _import(
+    table: str,
+    study_slug: str,
+    locations: str | None,
+    study_name: str,
+    timezone: str,
+    actor: User | None,
+    progress: Callable[[float], None] | None,
+    via: str,
+    dry_run: bool,
+) -> ImportReport:
+    """The import, up to (not including) its commit or rollback."""
     study, created = _study(study_slug, study_name, timezone, actor)
     known = {
         (category, c.code)
@@ -298,44 +333,25 @@ def import_pldp(
         for c in codes
     }
     reading = read_table(table, known)
+    if reading.dialect is None:
+        raise _not_pldp()
     places = read_locations(locations) if locations else {}
     report = ImportReport(study=study.slug, created_study=created, rows=reading.rows)
+    report.dialect, report.dry_run = DESCRIPTION[reading.dialect], dry_run
     report.added_codes = _extend_codebook(study, reading)
     zones = _zones(study, reading, places)
-    batches = _records(study, reading, zones)
-    db.session.commit()
-    total, done = sum(len(records) for _owner, records in batches), 0
-    for owner, records in batches:
-        sessions = {r["uuid"] for r in records if r["kind"] == "session"}
-        for start in range(0, len(records), MAX_BATCH):
-            if progress is not None:
-                progress(done / total)
-                done += len(records[start : start + MAX_BATCH])
-            for result in sync_records(
-                owner, records[start : start + MAX_BATCH], actor=actor, study=study.slug
-            ):
-                if result["uuid"] in sessions:
-                    status = result["status"]
-                    report.sessions[status] = report.sessions.get(status, 0) + 1
-                if result["status"] == "invalid":
-                    report.warnings.append(f"record {result['uuid']}: {result.get('errors')}")
+    _store(study, _records(study, reading, zones), report, actor, progress)
     report.rows_imported = reading.rows - len(reading.rejected)
     report.rejected = reading.rejected
     report.people = sum(s.people for s in reading.surveys.values())
     report.mapped = {column: f"{c}:{x}" for column, (c, x) in reading.mapped.items()}
     report.mapped.update({column: f"{c}:{x}" for column, (c, x, *_) in reading.extension.items()})
     report.refused, report.unknown = reading.refused, reading.unknown
+    report.unknown_text, report.completed = reading.unknown_text, reading.completed
+    report.points, report.point_columns = reading.points, reading.point_columns
     report.warnings = reading.warnings + report.warnings
     changes = {"rows": [None, reading.rows], "sessions": [None, report.sessions]}
     if via:
         changes["via"] = [None, via]
-    audit.record(
-        "import",
-        "pldp",
-        study.slug,
-        changes,
-        actor=actor,
-        study_id=study.id,
-    )
-    db.session.commit()
+    audit.record("import", "pldp", study.slug, changes, actor=actor, study_id=study.id)
     return report

@@ -23,8 +23,11 @@ from ..models import ImportJob, Study, User, utcnow
 from ..tasks import jobrows
 from ..tasks.jobrows import INTERRUPTED, LOST
 from ..validation import Invalid
+from . import encoding as encoding_rule
 from .columns import normalise
-from .importer import import_pldp
+from .dialects import detect
+from .encoding import NotText
+from .importer import ImportRefused, import_pldp
 
 logger = logging.getLogger(__name__)
 # A table needs its location and one way to tell its surveys apart (or their times).
@@ -33,18 +36,17 @@ SURVEY_COLUMNS = {"survey_id", "survey_time_start", "date"}
 NAME_LENGTH = 200
 
 
-def decode(raw: bytes, field: str) -> str:
-    """The uploaded file as text (UTF-8, with or without BOM), or Invalid saying why not."""
+def decode(raw: bytes, field: str, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding used) of an uploaded file, detected (encoding.py) unless given; or
+    Invalid saying why it is not text."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid.single(
-            field, _("The file is not UTF-8 text. Save it as CSV UTF-8 and choose it again.")
-        ) from None
+        return encoding_rule.decode(raw, encoding)
+    except NotText as error:
+        raise Invalid.single(field, str(error)) from None
 
 
-def _header(content: str, field: str) -> tuple[set[str], csv.reader]:
-    """The file's column names (normalised) and a reader of the rows after them."""
+def _header(content: str, field: str) -> tuple[list[str], csv.reader]:
+    """The file's column names and a reader of the rows after them."""
     reader = csv.reader(io.StringIO(content))
     try:
         header = next(reader, None)
@@ -52,18 +54,20 @@ def _header(content: str, field: str) -> tuple[set[str], csv.reader]:
         header = None
     if not header:
         raise Invalid.single(field, _("The file is empty or is not a CSV table."))
-    return {normalise(name) for name in header}, reader
+    return header, reader
 
 
 def check_table(content: str) -> int:
     """The number of rows of a PLDP single table, or Invalid saying why it is not one."""
-    columns, reader = _header(content, "table")
-    if "location_id" not in columns or not columns & SURVEY_COLUMNS:
+    header, reader = _header(content, "table")
+    columns = {normalise(name) for name in header}
+    dialect = detect(header)
+    if dialect is None or (dialect == "snake" and not columns & SURVEY_COLUMNS):
         raise Invalid.single(
             "table",
             _(
                 "This is not a PLDP table: it needs the columns location_id and survey_id "
-                "(or survey_time_start, or Date)."
+                "(or survey_time_start, or Date), or in the camelCase dialect name and startedAt."
             ),
         )
     try:
@@ -79,8 +83,8 @@ def check_table(content: str) -> int:
 
 def check_locations(content: str) -> None:
     """Invalid unless the file is a PLDP locations file (it names its locations)."""
-    columns, _rows = _header(content, "locations")
-    if "location_id" not in columns:
+    header, _rows = _header(content, "locations")
+    if "location_id" not in {normalise(name) for name in header}:
         raise Invalid.single(
             "locations",
             _("This is not a PLDP locations file: it needs the column location_id."),
@@ -98,8 +102,10 @@ def create_job(
     table: tuple[str, bytes],
     rows: int,
     locations: tuple[str, bytes] | None = None,
+    encoding: str = "",
 ) -> ImportJob:
-    """Record a new import of (file name, bytes), queued (the caller commits)."""
+    """Record a new import of (file name, bytes), queued (the caller commits); `encoding`
+    (kept in its settings) is the one the user chose, "" to detect it."""
     job = ImportJob(
         study_id=study.id,
         user_id=user.id,
@@ -108,7 +114,7 @@ def create_job(
         locations_name=stored_name(locations[0]) if locations else "",
         locations=locations[1] if locations else None,
         rows=rows,
-        settings={},
+        settings={"encoding": encoding} if encoding else {},
     )
     db.session.add(job)
     db.session.flush()
@@ -144,16 +150,33 @@ def run_job(app: Flask, job_id: int) -> None:
         beat = Heartbeat(
             lambda: jobrows.alive(app, ImportJob, job_id), max(0.1, stale_seconds(app) / 10)
         )
+        given = (job.settings or {}).get("encoding") or None
+        # SQLite has one writer: the import's one transaction holds it, so progress could
+        # only be written after the end (the heartbeat's misses are harmless).
+        if db.engine.dialect.name == "sqlite":
+            progress = None
         try:
             with beat:
+                table, used = decode(job.content, "table", given)
                 report = import_pldp(
-                    decode(job.content, "table"),
+                    table,
                     study.slug,
-                    decode(job.locations, "locations") if job.locations else None,
+                    decode(job.locations, "locations", given)[0] if job.locations else None,
                     actor=user,
                     progress=progress,
                     via="web",
+                    encoding=used + ("" if given else " (detected)"),
                 )
+        except ImportRefused as refused:
+            reasons = "; ".join(refused.report.reasons())
+            update(
+                job_id,
+                **ended(
+                    "failed",
+                    error=(_("Nothing was imported: %(reasons)s", reasons=reasons))[:2000],
+                    report=refused.report.lines(),
+                ),
+            )
         except Exception as error:  # the page shows why; the log keeps the traceback
             db.session.rollback()
             if isinstance(error, Invalid):

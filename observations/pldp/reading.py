@@ -8,7 +8,7 @@ scan. Every count column is mapped to a codebook code, added to the codebook, re
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from .. import json_input
 from .columns import (
@@ -19,6 +19,8 @@ from .columns import (
     REFUSED,
     normalise,
 )
+from .dialects import CAMEL, COMPLETED, POINT, POINT_COLUMNS, SNAKE, camel_column, detect
+from .times import camel_time, looks_fahrenheit, snake_times
 
 # A survey without a stop time is taken to last this long (Seattle's counts: 10 minutes).
 DEFAULT_MINUTES = 10
@@ -55,17 +57,33 @@ class Reading:
     unknown: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     fahrenheit: bool = False
+    dialect: str | None = None
+    points: int = 0  # rows whose point location was dropped
+    point_columns: list[str] = field(default_factory=list)
+    unknown_text: dict[str, int] = field(default_factory=dict)  # unknown columns: text cells
+    completed: dict[str, int] = field(default_factory=dict)  # camel: unknowns added
 
 
 def _columns(headers: list[str], known: set[tuple[str, str]], reading: Reading) -> dict:
-    """Classify every column: context, a code, an extension code, refused or unknown."""
+    """Classify every column: context, a code, an extension code, a point, refused or unknown."""
     generic = {normalise(f"{c}_{x}"): (c, x) for c, x in known}
     generic.update({normalise(name): key for key, name in EXPORT_NAMES.items()})
     plan = {}
     for header in headers:
         key = normalise(header)
-        if key in CONTEXT:
+        camel = camel_column(key) if reading.dialect == CAMEL else None
+        if camel and camel[0] == "extension":
+            category, code, *_ = camel[1]
+            plan[header] = ("count", (category, code))
+            reading.extension[header] = camel[1]
+        elif camel:
+            plan[header] = camel
+            if camel[0] == "count":
+                reading.mapped[header] = camel[1]
+        elif key in CONTEXT and reading.dialect == SNAKE:
             plan[header] = ("context", key)
+        elif key in POINT_COLUMNS:
+            plan[header] = (POINT, None)
         elif key in REFUSED:
             plan[header] = ("refused", None)
             reading.refused[header] = 0
@@ -79,6 +97,8 @@ def _columns(headers: list[str], known: set[tuple[str, str]], reading: Reading) 
         else:
             plan[header] = ("unknown", None)
             reading.unknown[header] = 0
+        if plan[header][0] == POINT:
+            reading.point_columns.append(header.strip())
     return plan
 
 
@@ -91,31 +111,6 @@ def _number(text: str) -> int:
     if value < 0 or not value.is_integer():
         raise ValueError(text)
     return int(value)
-
-
-def _moment(day: str, clock: str) -> datetime | None:
-    """A local time from yyyymmdd and hhmm (or h:mm); None if either is unreadable."""
-    try:
-        parsed_day = date(int(day[:4]), int(day[4:6]), int(day[6:8]))
-        digits = clock.replace(":", "").strip().zfill(4)
-        return datetime.combine(parsed_day, time(int(digits[:2]), int(digits[2:4])))
-    except (ValueError, IndexError):
-        return None
-
-
-def _times(context: dict) -> tuple[datetime | None, datetime | None]:
-    """Start and stop: survey_time_start (yyyymmdd:hhmm) or Date with Start/End_time."""
-    if context.get("survey_time_start"):
-        start = (
-            _moment(*context["survey_time_start"].split(":", 1))
-            if ":" in context["survey_time_start"]
-            else None
-        )
-        stop_text = context.get("survey_time_stop", "")
-        stop = _moment(*stop_text.split(":", 1)) if ":" in stop_text else None
-        return start, stop
-    day = context.get("date", "")
-    return _moment(day, context.get("start_time", "")), _moment(day, context.get("end_time", ""))
 
 
 def read_locations(text: str) -> dict[str, dict]:
@@ -135,43 +130,77 @@ def read_locations(text: str) -> dict[str, dict]:
     return places
 
 
+def _survey_key(context: dict, dialect: str) -> tuple[str, str, tuple, str]:
+    """(location, survey id, (start, stop), why the row cannot be read or "")."""
+    location = context.get("location_id", "")
+    if dialect == CAMEL:
+        times = camel_time(context.get("started_at", "")), camel_time(context.get("ended_at", ""))
+    else:
+        times = snake_times(context)
+    survey_id = context.get("survey_id", "") if dialect == SNAKE else ""
+    survey_id = survey_id or (times[0].strftime("%Y%m%d:%H%M") if times[0] else "")
+    if not location:
+        return "", "", times, "no location name" if dialect == CAMEL else "no location_id"
+    if not survey_id:
+        why = "no readable start time (startedAt)" if dialect == CAMEL else ""
+        return location, "", times, why or "no survey_id and no readable start time"
+    return location, survey_id, times, ""
+
+
+def _row_numbers(row: dict, plan: dict, context: dict, reading: Reading) -> tuple[dict, str]:
+    """The row's counts per column, and the column that is not a whole number ("" if none)."""
+    counts = {}
+    for header, (kind, _key) in plan.items():
+        if kind not in ("count", "refused", "unknown"):
+            continue
+        try:
+            counts[header] = _number(row.get(header, ""))
+        except ValueError:
+            if kind != "unknown":
+                return counts, header.strip()
+            reading.unknown_text[header] = reading.unknown_text.get(header, 0) + 1
+    for key in ("row_total", "group_size"):
+        try:
+            counts[key] = _number(context.get(key, ""))
+        except ValueError:
+            return counts, key
+    return counts, ""
+
+
 def read_table(text: str, known: set[tuple[str, str]]) -> Reading:
-    """Read a PLDP single-table CSV into surveys."""
+    """Read a PLDP single-table CSV, in either dialect, into surveys."""
     reading = Reading()
     table = csv.DictReader(io.StringIO(text))
+    reading.dialect = detect(table.fieldnames or [])
+    if reading.dialect is None:
+        return reading
     plan = _columns(table.fieldnames or [], known, reading)
+    points = [h for h, (kind, _k) in plan.items() if kind == POINT]
     for line, row in enumerate(table, start=2):
         reading.rows += 1
         context = {
             key: (row.get(h) or "").strip() for h, (kind, key) in plan.items() if kind == "context"
         }
-        location, survey_id = context.get("location_id", ""), context.get("survey_id", "")
-        if not location:
-            reading.rejected.append((line, "no location_id"))
+        location, survey_id, (start, stop), why = _survey_key(context, reading.dialect)
+        if why:
+            reading.rejected.append((line, why))
             continue
-        start, stop = _times(context)
-        survey_id = survey_id or (start.strftime("%Y%m%d:%H%M") if start else "")
-        if not survey_id:
-            reading.rejected.append((line, "no survey_id and no readable start time"))
+        counts, bad = _row_numbers(row, plan, context, reading)
+        if bad:
+            reading.rejected.append((line, f"not a whole number in column {bad}"))
             continue
-        try:
-            counts = {
-                h: _number(row.get(h, ""))
-                for h, (kind, _k) in plan.items()
-                if kind in ("count", "refused", "unknown")
-            }
-            people = _number(context.get("row_total", ""))
-            group_size = _number(context.get("group_size", ""))
-        except ValueError as error:
-            reading.rejected.append((line, f"not a whole number: {error}"))
-            continue
+        people, group_size = counts.pop("row_total"), counts.pop("group_size")
+        if any((row.get(h) or "").strip() for h in points):
+            reading.points += 1
         survey = reading.surveys.setdefault((location, survey_id), Survey(location, survey_id))
         survey.start = survey.start or start
         survey.stop = survey.stop or stop
-        stop_given = context.get("end_time") or context.get("survey_time_stop")
+        stop_given = (
+            context.get("end_time") or context.get("survey_time_stop") or context.get("ended_at")
+        )
         if start is None or (stop is None and stop_given):
             reading.warnings.append(
-                f"line {line}: unreadable time; the survey's other rows give its times"
+                "unreadable time in a row; the survey's other rows give its times"
             )
         for key in ("weather", "temperature", "conditions", "surveyor"):
             value = context.get(key) or context.get(
@@ -186,18 +215,23 @@ def read_table(text: str, known: set[tuple[str, str]]) -> Reading:
             if value and not getattr(survey, key):
                 setattr(survey, key, value)
         if context.get("temperature"):
-            reading.fahrenheit = reading.fahrenheit or _looks_fahrenheit(context["temperature"])
+            reading.fahrenheit = reading.fahrenheit or looks_fahrenheit(context["temperature"])
         for key in ("location_name_primary", "location_name_secondary", "location_city"):
             if context.get(key) and key not in survey.names:
                 survey.names[key] = context[key]
+        row_counts: dict[tuple[str, str], int] = {}
         for header, number in counts.items():
             kind, target = plan[header]
             if kind == "count" and number:
-                survey.counts[target] = survey.counts.get(target, 0) + number
+                row_counts[target] = row_counts.get(target, 0) + number
             elif kind == "refused":
                 reading.refused[header] += number
             elif kind == "unknown":
                 reading.unknown[header] += number
+        if reading.dialect == CAMEL:
+            people = _complete(row_counts, reading)
+        for target, number in row_counts.items():
+            survey.counts[target] = survey.counts.get(target, 0) + number
         if group_size and people:
             company = (
                 "alone"
@@ -221,12 +255,20 @@ def read_table(text: str, known: set[tuple[str, str]]) -> Reading:
     return reading
 
 
-def _looks_fahrenheit(value: str) -> bool:
-    """A bare 'Temperature' above 45 is not Celsius outdoors."""
-    try:
-        return float(value) > 45
-    except ValueError:
-        return False
+def _complete(counts: dict[tuple[str, str], int], reading: Reading) -> int:
+    """A camel row's people (the most any of gender, age, posture counts), with the
+    gender and age it leaves out counted as unknown, as every person has one of each."""
+    totals = {
+        category: sum(n for (c, _code), n in counts.items() if c == category)
+        for category in (*COMPLETED, "posture")
+    }
+    people = max(totals.values())
+    for category in COMPLETED:
+        missing = people - totals[category]
+        if missing:
+            counts[(category, "unknown")] = counts.get((category, "unknown"), 0) + missing
+            reading.completed[category] = reading.completed.get(category, 0) + missing
+    return people
 
 
 def survey_minutes(survey: Survey) -> timedelta:

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SubmitField
+from wtforms import SelectChoice, SelectField, SubmitField
 
 from ..forms import Form
+from ..pldp.encoding import CHOICES
 
 
 class ImportForm(Form):
@@ -13,13 +14,21 @@ class ImportForm(Form):
     table = FileField(
         _l("PLDP table (CSV)"),
         description=_l(
-            "A PLDP 1.0 single table of people staying, saved as CSV (UTF-8). Each row's "
-            "location_id becomes a zone, each survey a session with one scan."
+            "A PLDP 1.0 single table of people staying, saved as CSV, in the protocol's "
+            "columns or the camelCase ones (genderMale, startedAt). Each location becomes a "
+            "zone, each survey a session with one scan."
         ),
         validators=[FileRequired(_l("Choose the PLDP table."))],
     )
     locations = FileField(
         _l("Locations file (optional)"),
         description=_l("The PLDP locations file of the same study: it names sites and zones."),
+    )
+    encoding = SelectField(
+        _l("Encoding"),
+        choices=[SelectChoice("", _l("Detect (UTF-8, else Windows cp1252)"))]
+        + [SelectChoice(name, name) for name in CHOICES],
+        default="",
+        description=_l("Leave this on detect unless the report shows wrong letters."),
     )
     submit = SubmitField(_l("Import"))

@@ -48,12 +48,13 @@ def _page(form: ImportForm, status: int = 200):
 
 def _uploads(form: ImportForm) -> tuple[tuple[str, bytes], int, tuple[str, bytes] | None]:
     """The checked table (name, bytes), its row count, and the locations file; or Invalid."""
+    encoding = form.encoding.data or None
     table = (form.table.data.filename, form.table.data.read())
-    rows = import_jobs.check_table(import_jobs.decode(table[1], "table"))
+    rows = import_jobs.check_table(import_jobs.decode(table[1], "table", encoding)[0])
     locations = None
     if form.locations.data and form.locations.data.filename:
         locations = (form.locations.data.filename, form.locations.data.read())
-        import_jobs.check_locations(import_jobs.decode(locations[1], "locations"))
+        import_jobs.check_locations(import_jobs.decode(locations[1], "locations", encoding)[0])
     return table, rows, locations
 
 
@@ -82,7 +83,9 @@ def import_page():
         for name, messages in error.errors.items():
             getattr(form, name).errors = list(messages)
         return _page(form, 422)
-    job = import_jobs.create_job(g.study, current_user, table, rows, locations)
+    job = import_jobs.create_job(
+        g.study, current_user, table, rows, locations, encoding=form.encoding.data or ""
+    )
     db.session.commit()
     if import_jobs.is_inline(job):
         import_jobs.run_job(current_app._get_current_object(), job.id)

@@ -19,7 +19,7 @@ from .context import BatchContext
 from .parse import KINDS, RecordInvalid, parse
 from .store import store_record
 
-__all__ = ["KINDS", "MAX_BATCH", "sync_records"]
+__all__ = ["KINDS", "MAX_BATCH", "sync_in_transaction", "sync_records"]
 
 MAX_BATCH = 500
 RETRIES = 3
@@ -79,6 +79,15 @@ def _record_by_record(owner: User, records: list, actor: User, study: str | None
             }
         results.append(result)
     return results
+
+
+def sync_in_transaction(
+    owner: User, records: list, actor: User | None = None, study: str | None = None
+) -> list[dict]:
+    """Store a batch like `sync_records`, inside the caller's transaction: no commit, no
+    retry. An import that is all or nothing commits (or rolls back) once, at its end; a
+    database error rolls the whole of it back."""
+    return _batch(owner, records, actor or owner, study)
 
 
 def sync_records(

@@ -60,10 +60,17 @@ def page_of(slug: str) -> str:
     return f"/studies/{slug}/research/import"
 
 
-def upload(client, slug: str, table: bytes | None, locations: bytes | None = None, **kwargs):
-    """Post the import form with the files (name, bytes) given."""
+def upload(
+    client,
+    slug: str,
+    table: bytes | None,
+    locations: bytes | None = None,
+    encoding: str = "",
+    **kwargs,
+):
+    """Post the import form with the files (name, bytes) given, and an encoding ("": detect)."""
     token = csrf_token(client.get(page_of(slug)).get_data(as_text=True))
-    data = {"csrf_token": token}
+    data = {"csrf_token": token, "encoding": encoding}
     if table is not None:
         data["table"] = (io.BytesIO(table), "counts.csv")
     if locations is not None:

@@ -70,7 +70,8 @@ def test_the_same_table_again_adds_nothing(app, client, studies):
     ("table", "message"),
     [
         (None, "Choose the PLDP table."),
-        ("Location_ID,Date\n".encode("utf-16"), "not UTF-8"),
+        ("Location_ID,Date\n".encode("utf-16"), "no rows"),
+        (b"Location_ID,Date\n\x00\xff", "not text in an encoding Terloops recognises"),
         (b"name,count\nplein,3\n", "This is not a PLDP table"),
         (b"Location_ID,Survey_ID,Male\n", "no rows"),
         (b"", "empty or is not a CSV table"),
