@@ -9,7 +9,6 @@ sync service recognises a second import of the same file and adds nothing.
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,14 +18,14 @@ from ..extensions import db
 from ..models import Category, Code, Codebook, Membership, Site, Study, User, Zone
 from ..sync import MAX_BATCH, sync_in_transaction
 from ..validation import Invalid
-from .columns import normalise, programme_code, weather_code
+from .columns import normalise
 from .dialects import DESCRIPTION
-from .reading import Reading, read_locations, read_table, survey_minutes
+from .reading import Reading, read_locations, read_table
+from .records import records_of
 from .report import ImportRefused, ImportReport
 
 __all__ = ["ImportRefused", "ImportReport", "import_pldp"]
 
-NAMESPACE = uuid.UUID("8b0b7c55-4a8e-4f5a-9f5e-1d4c7f0f2a11")
 # PLDP notes every activity a person shows, so one person may count in several: a study
 # made from a PLDP file lets them (scan_rules.py). An existing study keeps its own rules.
 SEVERAL_PER_PERSON = ("activity",)
@@ -158,84 +157,6 @@ def _observer(study: Study, surveyor: str, actor: User | None) -> User:
     return user
 
 
-def _records(
-    study: Study, reading: Reading, zones: dict[str, tuple[int, int]]
-) -> list[tuple[User, list[dict]]]:
-    """Sync records per observer: each survey becomes an ended session with one scan."""
-    zone_info = ZoneInfo(study.timezone)
-    version = codebook.current_version(study)
-    valid = codebook.codes_by_category(study)
-    weather_codes = {c.code for c in valid.get("weather", [])}
-    per_observer: dict[str, list[dict]] = {}
-    observers: dict[str, User] = {}
-    for (location, survey_id), survey in reading.surveys.items():
-        if survey.start is None:
-            reading.warnings.append(f"survey {survey_id} at {location}: no readable time; skipped")
-            continue
-        surveyor = survey.surveyor.strip()[:40]
-        observers.setdefault(surveyor, _observer(study, surveyor, None))
-        key = f"{study.slug}|{location}|{survey_id}|{survey.start:%Y%m%d%H%M}"
-        session_uuid = str(uuid.uuid5(NAMESPACE, key))
-        start = survey.start.replace(tzinfo=zone_info)
-        weather = [
-            weather_code(part, weather_codes)
-            for part in survey.weather.replace(";", ",").split(",")
-            if part.strip()
-        ]
-        temperature = _celsius(survey.temperature, reading.fahrenheit)
-        counts: dict[str, dict[str, int]] = {}
-        for (category, code), number in survey.counts.items():
-            counts.setdefault(category, {})[code] = min(number, 9999)
-        conditions = [] if survey.people or counts else ["empty"]
-        zone_id, site_id = zones[location]
-        records = [
-            {
-                "uuid": session_uuid,
-                "kind": "session",
-                "study": study.slug,
-                "site": site_id,
-                "zones": [zone_id],
-                "started_at": start.isoformat(),
-                "ended_at": (start + survey_minutes(survey)).isoformat(),
-                "weather": sorted({w for w in weather if w}),
-                "temperature_c": temperature,
-                "programme": _programme(survey.conditions, reading),
-                "codebook_version": version,
-            },
-            {
-                "uuid": str(uuid.uuid5(NAMESPACE, key + "|scan")),
-                "kind": "scan",
-                "session": session_uuid,
-                "zone": zone_id,
-                "observed_at": start.isoformat(),
-                "counts": counts,
-                "conditions": conditions,
-                "codebook_version": version,
-            },
-        ]
-        per_observer.setdefault(surveyor, []).extend(records)
-    return [(observers[surveyor], records) for surveyor, records in per_observer.items()]
-
-
-def _celsius(text: str, fahrenheit: bool) -> float | None:
-    """A temperature in degrees Celsius, or None."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    value = (value - 32) * 5 / 9 if fahrenheit else value
-    return round(value, 1) if -50 <= value <= 60 else None
-
-
-def _programme(conditions: str, reading: Reading) -> str:
-    """The programme code for Seattle's conditions or PLDP's time_character (first event)."""
-    events = [programme_code(part) for part in conditions.split(",") if part.strip()]
-    events = [e for e in events if e]
-    if len(events) > 1:
-        reading.warnings.append("a survey with several events keeps the first as programme")
-    return events[0] if events else "none"
-
-
 def _not_pldp() -> Invalid:
     return Invalid.single(
         "table",
@@ -340,7 +261,7 @@ def _import(
     report.dialect, report.dry_run = DESCRIPTION[reading.dialect], dry_run
     report.added_codes = _extend_codebook(study, reading)
     zones = _zones(study, reading, places)
-    _store(study, _records(study, reading, zones), report, actor, progress)
+    _store(study, records_of(study, reading, zones, _observer), report, actor, progress)
     report.rows_imported = reading.rows - len(reading.rejected)
     report.rejected = reading.rejected
     report.people = sum(s.people for s in reading.surveys.values())
