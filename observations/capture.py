@@ -63,7 +63,12 @@ def capture_data(study: Study, user: User) -> dict:
                 "id": s.id,
                 "name": s.name,
                 "kind": s.kind,
-                "zones": [{"id": z.id, "name": z.name} for z in s.zones if z.active],
+                # A counting line is where the phone offers the people-moving count.
+                "zones": [
+                    {"id": z.id, "name": z.name, "counting_line": z.counting_line}
+                    for z in s.zones
+                    if z.active
+                ],
             }
             for s in sites
         ],

@@ -39,6 +39,8 @@ from .models import (
     ExportJob,
     FieldNote,
     ImportJob,
+    PasserCount,
+    PasserTally,
     Review,
     Scan,
     ScanCondition,
@@ -66,6 +68,8 @@ LABELS = {
     "encounters": _l("Encounters"),
     "encounter_flags": _l("Flags of encounters"),
     "field_notes": _l("Field notes"),
+    "passer_counts": _l("People-moving counts"),
+    "passer_tallies": _l("Counts of people-moving counts"),
     "reviews": _l("Reviews"),
     "corrections": _l("Corrections"),
     "fact_hours": _l("Indicator facts per hour"),
@@ -83,6 +87,7 @@ def _targets(study_id: int) -> list[tuple[str, sa.Table, sa.ColumnElement]]:
     sessions = select(Session.id).where(Session.study_id == study_id)
     scans = select(Scan.id).where(Scan.session_id.in_(sessions))
     encounters = select(Encounter.id).where(Encounter.session_id.in_(sessions))
+    passer_counts = select(PasserCount.id).where(PasserCount.session_id.in_(sessions))
 
     def under(model, column: str, parents) -> tuple:
         table = getattr(model, "__table__", model)
@@ -98,6 +103,8 @@ def _targets(study_id: int) -> list[tuple[str, sa.Table, sa.ColumnElement]]:
         under(Encounter, "session_id", sessions),
         under(EncounterFlag, "encounter_id", encounters),
         under(FieldNote, "session_id", sessions),
+        under(PasserCount, "session_id", sessions),
+        under(PasserTally, "passer_count_id", passer_counts),
         under(Review, "session_id", sessions),
         under(Correction, "session_id", sessions),
         *(under(model, "session_id", sessions) for model in FACT_MODELS),
@@ -203,7 +210,7 @@ def newest_export(study: Study) -> Export | None:
 def _last_record(study: Study) -> datetime | None:
     """When the study's last record arrived or changed (a review counts as a change)."""
     times = []
-    for model in (Session, Scan, Encounter, FieldNote):
+    for model in (Session, Scan, Encounter, FieldNote, PasserCount):
         times.append(select(sa.func.max(model.received_at)).filter_by(study_id=study.id))
         times.append(select(sa.func.max(model.updated_at)).filter_by(study_id=study.id))
     times.append(

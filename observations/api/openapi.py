@@ -1,14 +1,16 @@
 """The OpenAPI 3 document of /api/v1, with a valid example record of every kind.
 
 The examples describe one session at the first site of the demo study (`flask demo`) and a
-scan, an encounter and a note within it, so posting them as the demo fieldworker works.
+scan, an encounter, a note and a people-moving count (at the site's counting line) within
+it, so posting them as the demo fieldworker works.
 """
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Encounter, FieldNote, Site, Study
+from ..models import PASSER_GROUPS, PASSER_MODES, Encounter, FieldNote, Site, Study
 from ..studies import SLUG_PATTERN
+from ..sync.passers import MAX_PASSERS
 from ..text import rule_of
 from . import openapi_read
 
@@ -58,18 +60,20 @@ def _record(kind: str, required: list[str], properties: dict, example: dict) -> 
     }
 
 
-def _demo_place() -> tuple[int, list[int]]:
-    """The first site of the demo study and its zones (fresh-demo ids if it is absent)."""
+def _demo_place() -> tuple[int, list[int], int]:
+    """The first site of the demo study, its zones and its counting line (fresh-demo ids
+    if it is absent)."""
     study = db.session.scalar(select(Study).filter_by(slug="demo"))
     site = study and db.session.scalar(select(Site).filter_by(study_id=study.id).order_by(Site.id))
     if site is None or len(site.zones) < 2:
-        return 1, [1, 2]
-    return site.id, [zone.id for zone in site.zones]
+        return 1, [1, 2], 1
+    line = next((zone.id for zone in site.zones if zone.counting_line), site.zones[0].id)
+    return site.id, [zone.id for zone in site.zones], line
 
 
 def _examples() -> dict[str, dict]:
     """One valid record of each kind, for the demo fieldworker in the demo study."""
-    site, zones = _demo_place()
+    site, zones, line = _demo_place()
     session = {
         "uuid": SESSION_UUID,
         "kind": "session",
@@ -126,7 +130,29 @@ def _examples() -> dict[str, dict]:
         "text": "Na schooltijd wordt het drukker bij de kinderhoek.",
         "codebook_version": 1,
     }
-    return {"session": session, "scan": scan, "encounter": encounter, "note": note}
+    passers = {
+        "uuid": "5c7e9a1b-3d5f-4a7c-8e9b-4d6f8a0c2e34",
+        "kind": "passers",
+        "revision": 1,
+        "session": SESSION_UUID,
+        "zone": line,
+        "started_at": "2026-05-01T14:30:00+02:00",
+        "minutes": 10,
+        "counts": {
+            "mode": {"on_foot": 38, "bicycle": 2, "wheelchair": 1, "pushchair": 3},
+            "gender": {"man": 19, "woman": 23},
+            "age": {"0-14": 6, "15-24": 9, "25-64": 22, "65+": 7},
+            "group": {"alone": 24, "pair": 14, "group": 6},
+        },
+        "codebook_version": 1,
+    }
+    return {
+        "session": session,
+        "scan": scan,
+        "encounter": encounter,
+        "note": note,
+        "passers": passers,
+    }
 
 
 CLOSED_EXAMPLE = {
@@ -162,6 +188,37 @@ def _closed_session() -> dict:
             "auto_closed_at": {**time, "description": "When the server closed it."},
         },
         "example": CLOSED_EXAMPLE,
+    }
+
+
+def _passer_counts() -> dict:
+    """The counts of a people-moving count: people per mode, and optional breakdowns."""
+    people = {"type": "integer", "minimum": 0, "maximum": MAX_PASSERS}
+
+    def per(codes=None) -> dict:
+        if codes is None:
+            return {"type": "object", "additionalProperties": people}
+        return {
+            "type": "object",
+            "properties": dict.fromkeys(codes, people),
+            "additionalProperties": False,
+        }
+
+    return {
+        "type": "object",
+        "description": "{category: {code: people}}: everyone who passed by mode "
+        "(wheelchair: wheelchair or other mobility aid; pushchair: carried in a pushchair "
+        "or pram), and optionally by perceived gender and age band (the codebook's gender "
+        "and age codes) and by the size of the group they walked in (alone, pair, group: "
+        "3–7, large_group: 8 or more). A breakdown never holds more people than the modes.",
+        "required": ["mode"],
+        "properties": {
+            "mode": per(PASSER_MODES),
+            "gender": per(),
+            "age": per(),
+            "group": per(PASSER_GROUPS),
+        },
+        "additionalProperties": False,
     }
 
 
@@ -252,16 +309,41 @@ def _schemas() -> dict:
             },
             examples["note"],
         ),
+        "PassersRecord": _record(
+            "passers",
+            ["session", "zone", "started_at", "counts"],
+            {
+                **child,
+                "zone": {
+                    **ID,
+                    "description": "A zone of the session marked as a counting line.",
+                },
+                "started_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When the counting period began.",
+                },
+                "minutes": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 60,
+                    "default": 10,
+                    "description": "The length of the counting period.",
+                },
+                "counts": _passer_counts(),
+            },
+            examples["passers"],
+        ),
         "Record": {
             "oneOf": [
                 {"$ref": f"#/components/schemas/{n}Record"}
-                for n in ("Session", "Scan", "Encounter", "Note")
+                for n in ("Session", "Scan", "Encounter", "Note", "Passers")
             ],
             "discriminator": {
                 "propertyName": "kind",
                 "mapping": {
                     k: f"#/components/schemas/{k.title()}Record"
-                    for k in ("session", "scan", "encounter", "note")
+                    for k in ("session", "scan", "encounter", "note", "passers")
                 },
             },
         },

@@ -59,7 +59,12 @@ def _places(study: Study) -> list[tuple[dict, Site]]:
             **{k: spec[k] for k in ("name", "kind", "address", "city", "neighbourhood")},
         )
         site.zones = [
-            Zone(name=zone["name"], area_m2=zone["area_m2"], position=position)
+            Zone(
+                name=zone["name"],
+                area_m2=zone["area_m2"],
+                position=position,
+                counting_line=zone.get("counting_line", False),
+            )
             for position, zone in enumerate(spec["zones"])
         ]
         db.session.add(site)

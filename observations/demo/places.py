@@ -24,6 +24,8 @@ SITES = [
             {
                 "name": "Entree en leesplein",
                 "area_m2": 420,
+                # Everyone who comes in passes the entrance: a line to count passers-by.
+                "counting_line": True,
                 "people": 14,
                 "age": {"25-64": 5, "15-24": 2, "65+": 2, "0-14": 1},
                 "posture": {"standing": 4, "sitting_fixed": 3, "sitting_movable": 2},

@@ -5,7 +5,15 @@ from datetime import time
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from .. import text, weekly
@@ -89,12 +97,15 @@ class AreaField(StringField):
 
 
 class ZoneForm(Form):
-    """A zone's name, description and area."""
+    """A zone's name, description, area and whether it is a counting line."""
 
     name = text_field(Zone.name, _l("Name"), required_message=_l("Give the zone a name."))
     description = text_field(Zone.description, _l("Description"))
     area_m2 = AreaField(
         _l("Area in m²"), description=_l("Optional."), render_kw={"inputmode": "decimal"}
+    )
+    counting_line = BooleanField(
+        _l("Counting line: fieldworkers count the people passing here (an entrance, a path)")
     )
 
     def values(self) -> dict:
@@ -103,6 +114,7 @@ class ZoneForm(Form):
             "name": self.name.data,
             "description": self.description.data,
             "area_m2": self.area_m2.data,
+            "counting_line": bool(self.counting_line.data),
         }
 
 

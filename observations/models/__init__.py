@@ -15,10 +15,14 @@ from .export import EXPORT_STATES, ExportJob, ExportPreset
 from .facts import FACT_MODELS, CodeFact, ConditionFact, HourFact, SessionCodeFact, ZoneFact
 from .imports import ImportJob
 from .records import (
+    PASSER_GROUPS,
+    PASSER_MODES,
     REVIEW_STATES,
     Encounter,
     EncounterFlag,
     FieldNote,
+    PasserCount,
+    PasserTally,
     Scan,
     ScanCondition,
     ScanCount,
@@ -37,6 +41,8 @@ __all__ = [
     "FACT_MODELS",
     "FIRST_DAY",
     "LAST_DAY",
+    "PASSER_GROUPS",
+    "PASSER_MODES",
     "PASSWORD_LINK_PURPOSES",
     "PER_PERSON",
     "REVIEW_STATES",
@@ -63,6 +69,8 @@ __all__ = [
     "Login",
     "Membership",
     "OpeningHours",
+    "PasserCount",
+    "PasserTally",
     "PasswordLink",
     "Review",
     "Role",

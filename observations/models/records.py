@@ -1,4 +1,5 @@
-"""What fieldworkers record: sessions, scans (tallies), encounters and field notes.
+"""What fieldworkers record: sessions, scans (tallies), encounters, field notes and
+people-moving counts (passers-by counted at a counting line).
 
 Multi-valued codes (a session's weather, a scan's zone conditions, an encounter's flags)
 live in small child tables, one row per code, so that dashboards can count them in SQL.
@@ -97,6 +98,9 @@ class Session(CapturedRecord, db.Model):
     )
     notes: Mapped[list["FieldNote"]] = relationship(
         back_populates="session", order_by="FieldNote.written_at"
+    )
+    passer_counts: Mapped[list["PasserCount"]] = relationship(
+        back_populates="session", order_by="PasserCount.started_at"
     )
     reviews: Mapped[list["Review"]] = relationship(  # noqa: F821
         back_populates="session", order_by="(Review.created_at, Review.id)"
@@ -210,3 +214,46 @@ class FieldNote(CapturedRecord, db.Model):
 
     session: Mapped[Session] = relationship(back_populates="notes")
     zone: Mapped["Zone | None"] = relationship()  # noqa: F821
+
+
+# The people-moving count's own categories (PLDP survey_mode and survey_group); gender and
+# age take the codebook's codes (sync/passers.py).
+PASSER_MODES = ("on_foot", "bicycle", "wheelchair", "pushchair", "other")
+PASSER_GROUPS = ("alone", "pair", "group", "large_group")
+
+
+class PasserCount(CapturedRecord, db.Model):
+    """People passing a counting line during a set period (PLDP people-moving count)."""
+
+    __tablename__ = "passer_counts"
+    __extra_table_args__ = (
+        sa.CheckConstraint("minutes BETWEEN 1 AND 60", name="minutes_in_range"),
+        sa.Index("ix_passer_counts_session_started", "session_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"))
+    zone_id: Mapped[int] = mapped_column(sa.ForeignKey("zones.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(default=10)
+
+    session: Mapped[Session] = relationship(back_populates="passer_counts")
+    zone: Mapped["Zone"] = relationship()  # noqa: F821
+    tallies: Mapped[list["PasserTally"]] = relationship(
+        cascade="all, delete-orphan", order_by="(PasserTally.category, PasserTally.code)"
+    )
+
+
+class PasserTally(db.Model):
+    """How many passers of one count had one code of one category: mode, gender, age, group."""
+
+    __tablename__ = "passer_tallies"
+    __table_args__ = (sa.CheckConstraint("count >= 0", name="count_not_negative"),)
+
+    passer_count_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("passer_counts.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    count: Mapped[int]

@@ -115,6 +115,9 @@ class Zone(db.Model):
     area_m2: Mapped[float | None]
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # A line people pass (an entrance, a path, a market aisle): the phone offers the
+    # people-moving count there (records.PasserCount).
+    counting_line: Mapped[bool] = mapped_column(default=False)
 
     site: Mapped[Site] = relationship(back_populates="zones")
 

@@ -41,6 +41,7 @@ from ..models import (
     Correction,
     Encounter,
     FieldNote,
+    PasserCount,
     Scan,
     Session,
     Study,
@@ -66,11 +67,14 @@ EDITABLE = {
     "encounter": ("occurred_at", "zone", "encounter_type", "parties", "relation", "flags", "note"),
     "note": ("written_at", "zone", "text"),
 }
+# People-moving counts (kind passers) have no correction form yet: their fieldworker
+# corrects them from the phone.
 # Each kind of record inside a session, with the column of its moment.
 CHILD_TIMES = (
     (Scan, Scan.observed_at),
     (Encounter, Encounter.occurred_at),
     (FieldNote, FieldNote.written_at),
+    (PasserCount, PasserCount.started_at),
 )
 REASON_RULE = text.rule_of(Correction.reason)
 
@@ -158,7 +162,7 @@ def problems(study: Study, kind: str, uuid: str, changes: dict, reason: str) -> 
 
 def _plan(study: Study, kind: str, uuid: str, changes: dict, reason) -> _Plan:
     """Check a correction; every problem found is named at once."""
-    if kind not in KINDS:
+    if kind not in KINDS or kind not in EDITABLE:
         raise RecordNotFound(kind)
     stored = store.load(kind, study, uuid)
     if stored is None:
@@ -299,7 +303,7 @@ def _session_times(stored, parsed) -> dict:
 
 def record_of(study: Study, session_id: int, kind: str, uuid: str):
     """The record (model instance) of that kind and UUID in the study's session, or None."""
-    if kind not in KINDS:
+    if kind not in KINDS or kind not in EDITABLE:
         return None
     session = db.session.get(Session, session_id)
     if session is None or session.study_id != study.id:

@@ -25,12 +25,13 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..extensions import db
 from ..indicators import facts
-from ..models import Encounter, FieldNote, Scan, Session, Study, User, utcnow
+from ..models import Encounter, FieldNote, PasserCount, Scan, Session, Study, User, utcnow
 from ..sync.fields import iso
 from .thresholds import thresholds
 
 TIME_COLUMNS = ((Scan, Scan.observed_at), (Encounter, Encounter.occurred_at),
-                (FieldNote, FieldNote.written_at))  # fmt: skip
+                (FieldNote, FieldNote.written_at),
+                (PasserCount, PasserCount.started_at))  # fmt: skip
 
 
 @dataclass(frozen=True)

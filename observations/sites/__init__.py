@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import (
     Encounter,
     FieldNote,
+    PasserCount,
     Scan,
     Session,
     Site,
@@ -25,7 +26,7 @@ from ..models import (
 from ..validation import Invalid
 
 SITE_FIELDS = ("name", "kind", "setting", "address", "city", "neighbourhood")
-ZONE_FIELDS = ("name", "description", "area_m2")
+ZONE_FIELDS = ("name", "description", "area_m2", "counting_line")
 
 
 def values_of(row, fields: tuple[str, ...]) -> dict:
@@ -116,13 +117,15 @@ def set_active(row, active: bool, actor: User | None = None) -> bool:
 
 
 def zone_in_use(zone: Zone) -> bool:
-    """Whether any session, scan, encounter, note or slot refers to the zone."""
+    """Whether any session, scan, encounter, note, people-moving count or slot refers to
+    the zone."""
     checks = (
         select(session_zones.c.zone_id).where(session_zones.c.zone_id == zone.id),
         select(slot_zones.c.zone_id).where(slot_zones.c.zone_id == zone.id),
         select(Scan.id).where(Scan.zone_id == zone.id),
         select(Encounter.id).where(Encounter.zone_id == zone.id),
         select(FieldNote.id).where(FieldNote.zone_id == zone.id),
+        select(PasserCount.id).where(PasserCount.zone_id == zone.id),
     )
     return any(db.session.scalar(select(exists(check))) for check in checks)
 

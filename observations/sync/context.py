@@ -72,6 +72,7 @@ class BatchContext:
         self._versions: dict[int, tuple] = {}
         self._archived_sites: dict[int, set[int]] = {}
         self._zones: dict[int, dict[int, set[int]]] = {}
+        self._counting_lines: dict[int, set[int]] = {}
         self._slots: dict[int, Slot | None] = {}
         self.sessions: dict[str, SessionInfo] = {}
 
@@ -160,21 +161,30 @@ class BatchContext:
         began before its site was archived still takes its later records."""
         if study.id not in self._zones:
             rows = db.session.execute(
-                select(Site.id, Site.active, Zone.id)
+                select(Site.id, Site.active, Zone.id, Zone.counting_line)
                 .outerjoin(Zone, Zone.site_id == Site.id)
                 .where(Site.study_id == study.id)
             )
             zones: dict[int, set[int]] = {}
             archived: set[int] = set()
-            for site_id, active, zone_id in rows:
+            lines: set[int] = set()
+            for site_id, active, zone_id, counting_line in rows:
                 zones.setdefault(site_id, set())
                 if not active:
                     archived.add(site_id)
                 if zone_id is not None:
                     zones[site_id].add(zone_id)
+                    if counting_line:
+                        lines.add(zone_id)
             self._zones[study.id] = zones
+            self._counting_lines[study.id] = lines
             self._archived_sites[study.id] = archived
         return self._zones[study.id]
+
+    def counting_lines(self, study: Study) -> set[int]:
+        """Ids of the study's zones marked as counting lines (people-moving counts)."""
+        self.zones_of_sites(study)
+        return self._counting_lines[study.id]
 
     def archived_sites(self, study: Study) -> set[int]:
         """Ids of the study's archived sites (no new sessions there)."""

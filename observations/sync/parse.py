@@ -10,9 +10,10 @@ from .. import scan_rules
 from ..models import Encounter, FieldNote, Study, utcnow
 from ..text import TextRule, rule_of
 from . import fields as f
+from . import passers
 from .context import BatchContext, SessionInfo
 
-KINDS = ("session", "scan", "encounter", "note")
+KINDS = ("session", "scan", "encounter", "note", "passers")
 # The texts a record carries follow their model columns' rules (text.py).
 STUDY_RULE = rule_of(Study.slug)
 OPTIONAL_STUDY_RULE = TextRule(STUDY_RULE.longest)
@@ -21,11 +22,19 @@ TEXT_RULE = rule_of(FieldNote.text)
 # The other fields a record can carry (codes, ids, times, …): none of their strings may hold
 # what cannot be stored. The texts (study, note, text) are checked by their rules instead;
 # fields of no kind are ignored, never echoed.
+# The time each kind of record within a session carries.
+TIME_FIELDS = {
+    "scan": "observed_at",
+    "encounter": "occurred_at",
+    "note": "written_at",
+    "passers": "started_at",
+}
 CODED_FIELDS = {
     "uuid", "kind", "revision", "device_time", "codebook_version", "retracted",
     "site", "zones", "slot", "started_at", "ended_at", "weather", "temperature_c",
     "crowding", "programme", "session", "zone", "observed_at", "counts", "conditions",
     "occurred_at", "encounter_type", "parties", "relation", "flags", "written_at",
+    "minutes",
 }  # fmt: skip
 MAX_COUNT = 9999
 # A phone whose clock runs a day ahead is misconfigured; its times cannot be trusted.
@@ -100,7 +109,7 @@ def parse(record, ctx: BatchContext) -> Parsed:
     uuid = reader.get("uuid", f.a_uuid, required=True)
     kind = record.get("kind")
     if kind not in KINDS:
-        reader.fail("kind", _("Unknown kind: use session, scan, encounter or note."))
+        reader.fail("kind", _("Unknown kind: use session, scan, encounter, note or passers."))
     revision = reader.get("revision", f.whole, 1, default=1)
     reader.check()
     common = {
@@ -175,7 +184,7 @@ def _session(reader, ctx, uuid, revision, common) -> Parsed:
 
 
 def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
-    """A scan, encounter or note: checked against its session."""
+    """A scan, encounter, note or people-moving count: checked against its session."""
     session_uuid = reader.get("session", f.a_uuid, required=True)
     slug = reader.get("study", f.text, OPTIONAL_STUDY_RULE)
     reader.check()
@@ -189,10 +198,14 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
     rules = _rules(reader, ctx, session.study)
     codes = rules.codes if rules else {}
     site_zones = ctx.zones_of_sites(session.study).get(session.site_id, set())
-    zone = reader.get("zone", f.ident, required=(kind == "scan"))
+    zone = reader.get("zone", f.ident, required=kind in ("scan", "passers"))
     if zone is not None and zone not in site_zones:
         reader.fail("zone", _("This zone does not belong to the session's site."))
-    time_field = {"scan": "observed_at", "encounter": "occurred_at", "note": "written_at"}[kind]
+    elif zone is not None and kind == "passers":
+        problem = passers.zone_problem(zone, uuid, session, ctx.counting_lines(session.study))
+        if problem:
+            reader.fail("zone", problem)
+    time_field = TIME_FIELDS[kind]
     at = reader.get(time_field, f.moment, required=True)
     if at is not None and not _within(at, session):
         reader.fail(time_field, _outside_message(session))
@@ -223,6 +236,9 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
             flags=reader.get("flags", f.code_list, codes.get("flags", set()), "flags", default=[]),
             note=reader.get("note", f.text, NOTE_RULE, default=""),
         )
+    elif kind == "passers":
+        content["minutes"] = reader.get("minutes", f.whole, 1, 60, default=10)
+        content["counts"] = reader.get("counts", passers.counts, rules, required=True)
     else:
         content["text"] = reader.get("text", f.text, TEXT_RULE, required=True)
     refusal = ctx.refusal(session.study)

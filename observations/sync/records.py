@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Scan, Session
+from ..models import PasserCount, Scan, Session
 from .fields import iso
 
 
@@ -21,7 +21,8 @@ def _common(record, kind: str) -> dict:
 
 
 def session_records(session: Session) -> list[dict]:
-    """The session and its scans, encounters and notes, as the phone sent them."""
+    """The session and its scans, encounters, notes and people-moving counts, as the phone
+    sent them."""
     records = [
         {
             **_common(session, "session"),
@@ -38,16 +39,13 @@ def session_records(session: Session) -> list[dict]:
         }
     ]
     for scan in session.scans:
-        counts: dict[str, dict[str, int]] = {}
-        for row in scan.counts:
-            counts.setdefault(row.category, {})[row.code] = row.count
         records.append(
             {
                 **_common(scan, "scan"),
                 "session": session.uuid,
                 "zone": scan.zone_id,
                 "observed_at": iso(scan.observed_at),
-                "counts": counts,
+                "counts": _counts(scan.counts),
                 "conditions": sorted(scan.conditions),
             }
         )
@@ -75,7 +73,26 @@ def session_records(session: Session) -> list[dict]:
                 "text": note.text,
             }
         )
+    for passers in session.passer_counts:
+        records.append(
+            {
+                **_common(passers, "passers"),
+                "session": session.uuid,
+                "zone": passers.zone_id,
+                "started_at": iso(passers.started_at),
+                "minutes": passers.minutes,
+                "counts": _counts(passers.tallies),
+            }
+        )
     return records
+
+
+def _counts(rows) -> dict[str, dict[str, int]]:
+    """Count rows (category, code, count) as {category: {code: number}}."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row.category, {})[row.code] = row.count
+    return counts
 
 
 def load_session(study_id: int, uuid: str) -> Session | None:
@@ -90,5 +107,6 @@ def load_session(study_id: int, uuid: str) -> Session | None:
             selectinload(Session.scans).selectinload(Scan.condition_rows),
             selectinload(Session.encounters),
             selectinload(Session.notes),
+            selectinload(Session.passer_counts).selectinload(PasserCount.tallies),
         )
     )

@@ -21,6 +21,8 @@ from ..models import (
     Encounter,
     EncounterFlag,
     FieldNote,
+    PasserCount,
+    PasserTally,
     Scan,
     ScanCondition,
     ScanCount,
@@ -34,12 +36,26 @@ from ..models import (
 from . import late
 from .context import BatchContext, SessionInfo
 from .fields import iso
-from .parse import Parsed
+from .parse import TIME_FIELDS, Parsed
 
 # What a correction never changes: the record's identity, owner and first receipt.
 FIXED_COLUMNS = {"study_id", "uuid", "received_at", "fieldworker_id", "session_id"}
-MODELS = {"session": Session, "scan": Scan, "encounter": Encounter, "note": FieldNote}
-TIME_FIELD = {"scan": "observed_at", "encounter": "occurred_at", "note": "written_at"}
+MODELS = {
+    "session": Session,
+    "scan": Scan,
+    "encounter": Encounter,
+    "note": FieldNote,
+    "passers": PasserCount,
+}
+TIME_FIELD = TIME_FIELDS
+# The kinds the indicator facts sum (indicators/facts/): storing another kind (a
+# people-moving count) leaves its session's facts as they are.
+FACT_KINDS = {"session", "scan", "encounter", "note"}
+# Kinds whose {category: {code: number}} counts live in a table of their own (long format).
+COUNT_TABLES = {
+    "scan": (ScanCount.__table__, "scan_id"),
+    "passers": (PasserTally.__table__, "passer_count_id"),
+}
 COMMON = ("revision", "device_time", "codebook_version", "retracted")
 # Columns that are the record's content (the rest are ids, bookkeeping or derived).
 OWN_COLUMNS = {
@@ -47,6 +63,7 @@ OWN_COLUMNS = {
     "scan": ("observed_at",),
     "encounter": ("occurred_at", "encounter_type", "parties", "relation", "note"),
     "note": ("written_at", "text"),
+    "passers": ("started_at", "minutes"),
 }
 
 
@@ -74,7 +91,7 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
     new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, row)
     if new_id is not None:
         _write_children(parsed.kind, new_id, parsed.content)
-        facts.mark([new_id if parsed.kind == "session" else parsed.session.id])
+        _mark_facts(parsed, new_id)
         if parsed.kind == "session":
             _remember_session(ctx, parsed, new_id)
         else:
@@ -185,8 +202,14 @@ def rewrite(
     if not db.session.execute(query.values(**changes)).rowcount:
         return False
     _write_children(parsed.kind, stored.id, parsed.content, replace=True)
-    facts.mark([stored.id if parsed.kind == "session" else parsed.session.id])
+    _mark_facts(parsed, stored.id)
     return True
+
+
+def _mark_facts(parsed: Parsed, record_id: int) -> None:
+    """Have the facts of the record's session rewritten, if the facts sum its kind."""
+    if parsed.kind in FACT_KINDS:
+        facts.mark([record_id if parsed.kind == "session" else parsed.session.id])
 
 
 def _late_record(parsed: Parsed) -> None:
@@ -245,13 +268,14 @@ CHILDREN = {
         (EncounterFlag.__table__, "encounter_id", "flags", lambda code: {"code": code}),
     ],
     "note": [],
+    "passers": [],
 }
 
 
 def _write_children(kind: str, owner_id: int, content: dict, replace: bool = False) -> None:
-    """Write the record's multi-valued codes (and a scan's counts) in their own tables."""
+    """Write the record's multi-valued codes (and its counts) in their own tables."""
     children = list(CHILDREN[kind])
-    if kind == "scan":
+    if kind in COUNT_TABLES:
         counts = [
             (category, code, n)
             for category, per in content["counts"].items()
@@ -259,8 +283,7 @@ def _write_children(kind: str, owner_id: int, content: dict, replace: bool = Fal
         ]
         children.append(
             (
-                ScanCount.__table__,
-                "scan_id",
+                *COUNT_TABLES[kind],
                 counts,
                 lambda c: {"category": c[0], "code": c[1], "count": c[2]},
             )
@@ -343,23 +366,30 @@ def load(kind: str, study: Study, uuid: str) -> Stored | None:
 
 
 def _child_content(kind: str, record_id: int) -> dict:
-    """The multi-valued parts of a stored scan or encounter."""
+    """The multi-valued parts of a stored scan, encounter or people-moving count."""
     if kind == "scan":
-        counts: dict[str, dict[str, int]] = {}
-        table = ScanCount.__table__
-        for category, code, n in db.session.execute(
-            sa.select(table.c.category, table.c.code, table.c["count"])
-            .where(table.c.scan_id == record_id)
-            .order_by(table.c.category, table.c.code)
-        ):
-            counts.setdefault(category, {})[code] = n
         return {
-            "counts": counts,
+            "counts": _counts(kind, record_id),
             "conditions": _codes(ScanCondition.__table__, "scan_id", record_id),
         }
+    if kind == "passers":
+        return {"counts": _counts(kind, record_id)}
     if kind == "encounter":
         return {"flags": _codes(EncounterFlag.__table__, "encounter_id", record_id)}
     return {}
+
+
+def _counts(kind: str, record_id: int) -> dict[str, dict[str, int]]:
+    """A stored record's counts as {category: {code: number}}."""
+    table, column = COUNT_TABLES[kind]
+    counts: dict[str, dict[str, int]] = {}
+    for category, code, n in db.session.execute(
+        sa.select(table.c.category, table.c.code, table.c["count"])
+        .where(table.c[column] == record_id)
+        .order_by(table.c.category, table.c.code)
+    ):
+        counts.setdefault(category, {})[code] = n
+    return counts
 
 
 def _codes(table: sa.Table, column: str, owner_id: int, value: str = "code") -> list:

@@ -66,7 +66,7 @@ ROWS: list = [
     *_site_rows("manage.site_profile", "POST", {"valid_from": "2026-05-01", "light": "good"}),
     *_site_rows("manage.new_zone", "POST", {"zone-name": "Tuin", "zone-area_m2": "12,5"}),
     *_zone_rows("manage.zone", "GET"),
-    *_zone_rows("manage.zone", "POST", {"zone-name": "Hal"}),
+    *_zone_rows("manage.zone", "POST", {"zone-name": "Hal", "zone-counting_line": "y"}),
     *_zone_rows("manage.move_zone", "POST", {"step": "1"}),
     *_zone_rows("manage.archive_zone", "POST", {}),
     *_zone_rows("manage.restore_zone", "POST", {}),

@@ -342,3 +342,61 @@ def test_the_profile_page_starts_from_the_current_version(app, coordinator_clien
     assert answer.status_code == 302
     page = client.get(answer.location).get_data(as_text=True)
     assert "Versies" in page
+
+
+# -- counting lines -----------------------------------------------------------------------------
+
+
+def _zone_of_alpha(app) -> tuple[int, int]:
+    """A site of study alpha with one zone, made through the services: (site id, zone id)."""
+    with app.test_request_context():
+        site = new_site("Markt", kind="market")
+        zone = places.create_zone(site, {"name": "Middenpad", "description": "", "area_m2": None})
+        db.session.commit()
+        return site.id, zone.id
+
+
+def test_a_coordinator_marks_a_zone_as_counting_line_and_the_phone_is_told(app, coordinator_client):
+    client, token = coordinator_client
+    site_id, zone_id = _zone_of_alpha(app)
+    url = f"{BASE}/sites/{site_id}/zones/{zone_id}"
+    assert 'name="zone-counting_line"' in client.get(url).get_data(as_text=True)
+    form = {"csrf_token": token, "zone-name": "Middenpad", "zone-counting_line": "y"}
+    assert client.post(url, data=form).status_code == 302
+    assert "tellijn" in client.get(f"{BASE}/sites/{site_id}").get_data(as_text=True)
+    with app.test_request_context():
+        assert db.session.get(Zone, zone_id).counting_line is True
+        assert events("zone")[-1].changes == {"counting_line": [False, True]}
+        user = db.session.scalar(select(User).filter_by(username="alpha-fieldworker"))
+        zones = {s["name"]: s["zones"] for s in capture_data(study(), user)["sites"]}["Markt"]
+        assert zones == [{"id": zone_id, "name": "Middenpad", "counting_line": True}]
+    # An unticked box is no counting line any more.
+    assert client.post(url, data={"csrf_token": token, "zone-name": "Middenpad"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Zone, zone_id).counting_line is False
+
+
+def test_a_new_zone_can_be_a_counting_line_from_the_start(app, coordinator_client):
+    client, token = coordinator_client
+    site_id, _zone_id = _zone_of_alpha(app)
+    form = {"csrf_token": token, "zone-name": "Ingang", "zone-counting_line": "y"}
+    assert client.post(f"{BASE}/sites/{site_id}/zones", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Zone.counting_line).filter_by(name="Ingang")) is True
+        assert db.session.scalar(select(Zone.counting_line).filter_by(name="Middenpad")) is False
+
+
+def test_the_counting_line_needs_the_csrf_token_and_a_coordinator(app, client, auth, world):
+    site_id, zone_id = _zone_of_alpha(app)
+    url = f"{BASE}/sites/{site_id}/zones/{zone_id}"
+    form = {"zone-name": "Middenpad", "zone-counting_line": "y"}
+    auth.login("alpha-coordinator")
+    assert client.post(url, data=form).status_code == 400
+    auth.logout()
+    for username in ("alpha-fieldworker", "alpha-lead", "beta-coordinator"):
+        auth.login(username)
+        token = auth.token("/account")
+        assert client.post(url, data={**form, "csrf_token": token}).status_code in (403, 404)
+        auth.logout()
+    with app.app_context():
+        assert db.session.get(Zone, zone_id).counting_line is False

@@ -109,6 +109,19 @@ class Field:
         }
 
 
+def passers(session: dict, zone: int, **extra) -> dict:
+    """A ten-minute people-moving count at a zone of the session (kind passers)."""
+    counts = {
+        "mode": {"on_foot": 30, "bicycle": 4, "wheelchair": 1, "pushchair": 2, "other": 0},
+        "gender": {"man": 15, "woman": 17},
+        "age": {"0-14": 5, "25-64": 25},
+        "group": {"alone": 20, "pair": 12},
+    }
+    fields = {"zone": zone, "started_at": at(20), "minutes": 10, "counts": counts}
+    return {"uuid": str(uuid.uuid4()), "kind": "passers", "session": session["uuid"],
+            **fields, "device_time": at(30), **extra}  # fmt: skip
+
+
 @pytest.fixture
 def field(app):
     """The sync test study, inside an app context."""

@@ -11,6 +11,8 @@ from observations.models import Session, User
 from tests.conftest import AuthActions, api_token, bearer, csrf_token
 
 SYNC = "/api/v1/sync"
+# Every record kind has an example in the document, in this order.
+KINDS = ("session", "scan", "encounter", "note", "passers")
 
 
 @pytest.fixture
@@ -36,18 +38,16 @@ def examples(client) -> list[dict]:
 def test_examples_are_created_for_the_demo_fieldworker(client, token):
     response = client.post(SYNC, json={"records": examples(client)}, headers=bearer(token))
     assert response.status_code == 200
-    assert [r["status"] for r in response.get_json()["results"]] == ["created"] * 4
+    assert [r["status"] for r in response.get_json()["results"]] == ["created"] * len(KINDS)
     again = client.post(SYNC, json={"records": examples(client)}, headers=bearer(token))
-    assert [r["status"] for r in again.get_json()["results"]] == ["duplicate"] * 4
+    assert [r["status"] for r in again.get_json()["results"]] == ["duplicate"] * len(KINDS)
 
 
 def test_each_kind_has_its_own_valid_example(client, token):
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
-    records = [
-        schemas[f"{kind}Record"]["example"] for kind in ("Session", "Scan", "Encounter", "Note")
-    ]
+    records = [schemas[f"{kind.title()}Record"]["example"] for kind in KINDS]
     results = client.post(SYNC, json={"records": records}, headers=bearer(token)).get_json()
-    assert [r["status"] for r in results["results"]] == ["created"] * 4
+    assert [r["status"] for r in results["results"]] == ["created"] * len(KINDS)
 
 
 def test_openapi_document_is_valid_and_covers_every_route(app, client):
@@ -66,12 +66,37 @@ def test_openapi_document_is_valid_and_covers_every_route(app, client):
     assert routed == documented
 
 
+def test_every_kind_of_the_sync_service_is_documented(client):
+    from observations.sync import KINDS as SYNCED
+
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert SYNCED == KINDS
+    assert set(schemas["Record"]["discriminator"]["mapping"]) == set(KINDS)
+    assert [r["kind"] for r in schemas["SyncRequest"]["example"]["records"]] == list(KINDS)
+
+
+def test_capture_data_says_which_zones_are_counting_lines(client, token):
+    data = client.get("/api/v1/studies/demo/capture", headers=bearer(token)).get_json()
+    flags = {z["name"]: z["counting_line"] for s in data["sites"] for z in s["zones"]}
+    assert flags["Entree en leesplein"] is True
+    assert list(flags.values()).count(True) == 1
+
+
+def test_the_passers_example_at_a_zone_that_is_no_line_is_invalid(client, token):
+    records = examples(client)
+    passers = records[-1]
+    records[-1] = {**passers, "zone": records[0]["zones"][1]}
+    results = client.post(SYNC, json={"records": records}, headers=bearer(token)).get_json()
+    last = results["results"][-1]
+    assert last["status"] == "invalid" and list(last["errors"]) == ["zone"]
+
+
 def test_examples_match_their_schemas(client):
     from openapi_schema_validator import OAS30Validator, validate
 
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
-    for kind in ("Session", "Scan", "Encounter", "Note"):
-        schema = schemas[f"{kind}Record"]
+    for kind in KINDS:
+        schema = schemas[f"{kind.title()}Record"]
         validate(schema["example"], schema, cls=OAS30Validator)
 
 
@@ -112,7 +137,7 @@ def test_browser_session_needs_the_csrf_header(client, demo_study):
         SYNC, json={"records": examples(client)}, headers={"X-CSRFToken": csrf_token(page)}
     )
     assert accepted.status_code == 200
-    assert [r["status"] for r in accepted.get_json()["results"]] == ["created"] * 4
+    assert [r["status"] for r in accepted.get_json()["results"]] == ["created"] * len(KINDS)
 
 
 def test_csrf_token_endpoint_gives_a_working_token(client, demo_study):
@@ -184,7 +209,7 @@ def test_own_session_comes_back_with_its_records(app, client, token):
     client.post(SYNC, json={"records": examples(client)}, headers=bearer(token))
     uuid = examples(client)[0]["uuid"]
     records = client.get(f"/api/v1/sessions/{uuid}", headers=bearer(token)).get_json()["records"]
-    assert [r["kind"] for r in records] == ["session", "scan", "encounter", "note"]
+    assert [r["kind"] for r in records] == list(KINDS)
     with app.app_context():
         other = db.session.scalar(sa.select(User).filter_by(username="fieldworker2"))
         _t, plain = tokens.create_token(other, "other")
