@@ -6,6 +6,8 @@ Strict UTF-8 almost never decodes cp1252 text with accents by accident, so the r
 a UTF-16 byte order mark → UTF-16; else strict UTF-8 (the mark dropped); else cp1252;
 else Latin-1 (which reads any byte) — unless there are NUL bytes: those are no text at all.
 (A NUL in valid UTF-8 is left to the checks of the text itself, which name the place.)
+Bytes that are UTF-8 but for encoded surrogates (what a program writing half an emoji makes)
+are broken UTF-8, never cp1252 text: they are refused, not read as "í\xa0€".
 A name given by the user (`--encoding`, the import page) is used as it is, strictly.
 """
 
@@ -73,12 +75,21 @@ def _detected(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in raw:
+    if _utf8_with_surrogates(raw) or b"\x00" in raw:
         raise NotText(_not_text())
     try:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "latin-1"
+
+
+def _utf8_with_surrogates(raw: bytes) -> bool:
+    """Whether the bytes are UTF-8 once encoded surrogates are allowed (broken UTF-8)."""
+    try:
+        raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _not_text() -> str:

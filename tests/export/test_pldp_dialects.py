@@ -120,7 +120,14 @@ def test_encodings_are_detected_by_a_simple_rule():
     assert decode("é€".encode("cp1252")) == ("é€", "cp1252")
     assert decode(b"a\x81b") == ("a\x81b", "latin-1"), "0x81 is no cp1252 character"
     assert decode("é".encode("utf-16")) == ("é", "utf-16")
-    for raw, name in [(b"a\x00\xffb", None), ("é".encode("cp1252"), "utf-8"), (b"a", "no-such")]:
+    half_an_emoji = "hz\ud83d".encode("utf-8", "surrogatepass")  # broken UTF-8, not cp1252
+    refused = [
+        (b"a\x00\xffb", None),
+        (half_an_emoji, None),
+        ("é".encode("cp1252"), "utf-8"),
+        (b"a", "no-such"),
+    ]
+    for raw, name in refused:
         try:
             decode(raw, name)
         except NotText:
