@@ -1,6 +1,7 @@
 """Named objects of the access tests' world for the import page: a finished import of lead_a
-and of lead_b ("import of <actor>"), and in study A a running and a failed one too, so that
-the page sweep sees every state of the list (report, progress bar, reason)."""
+and of lead_b ("import of <actor>"), a failed one in study A (the page sweep sees the report
+and the reason) and a running one in study B: in study A it would stop the purge page of
+the retention tests before its confirmation field is checked."""
 
 from observations.extensions import db
 from observations.models import ImportJob, utcnow
@@ -31,7 +32,7 @@ def add(world, studies: dict, users: dict) -> None:
         done = _job(study, users[actor], status="done", progress=100, report=report)
         done.finished_at = utcnow()
         world.objects[f"import of {actor}"] = done.id
-    _job(studies["a"], users["coordinator_a"], status="running", progress=40, content=b"x")
+    _job(studies["b"], users["lead_b"], status="running", progress=40, content=b"x")
     _job(
         studies["a"],
         users["lead_a"],
