@@ -57,7 +57,7 @@ def test_nesting_up_to_the_limit_is_an_ordinary_invalid_record(client, token):
         "status": "invalid",
         "errors": {
             "uuid": ["Geen geldige UUID."],
-            "kind": ["Onbekende soort: gebruik session, scan, encounter of note."],
+            "kind": ["Onbekende soort: gebruik session, scan, encounter, note of passers."],
         },
     }
 
