@@ -6,6 +6,9 @@ PostgreSQL database instead, which is emptied before every test and at the end o
 
 import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -44,9 +47,34 @@ def empty_database(app) -> None:
         db.engine.dispose()
 
 
+# SQLite only: a database file holding the models' tables, made once per run and copied for
+# each test (a copy takes a millisecond, creating the tables 70 ms).
+_sqlite_template: Path | None = None
+
+
+def _copy_sqlite_template(app) -> None:
+    """Make the app's SQLite database a copy of the template: the tables, no rows."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        _sqlite_template = Path(tempfile.mkdtemp(prefix="terloops-schema-")) / "schema.db"
+        engine = sa.create_engine(f"sqlite:///{_sqlite_template}")
+        db.metadata.create_all(engine)
+        engine.dispose()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+        target = Path(db.engine.url.database)
+    for suffix in ("-wal", "-shm", "-journal"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    shutil.copyfile(_sqlite_template, target)
+
+
 def fresh_schema(app) -> None:
     """Give the app's database the models' tables and no rows."""
     global _schema_ready
+    if not TEST_DATABASE_URL:
+        _copy_sqlite_template(app)
+        return
     with app.app_context():
         if TEST_DATABASE_URL and _schema_ready:
             # DELETE beats TRUNCATE on a few rows; ids start at 1 again, as in a new schema.
