@@ -17,6 +17,7 @@ from ..schedule import calendar as ical
 from ..text import rule_of
 from . import bp
 from .outcomes import recently_reviewed, with_outcomes
+from .passers import passer_choices
 from .strings import client_strings
 
 
@@ -76,7 +77,7 @@ def start():
 @bp.route("/session")
 def session():
     """The session screen; the session's UUID follows the # in the address."""
-    return _capture_page("field/session.html")
+    return _capture_page("field/session.html", passers=passer_choices())
 
 
 @bp.route("/calendar", methods=["GET", "POST"])

@@ -70,6 +70,7 @@ def client_strings() -> dict[str, str]:
             "scan": _("Scan"),
             "encounter": _("Encounter"),
             "note": _("Note"),
+            "passers": _("Passers-by count"),
         },
         "conflict": _("another version was stored already"),
         "dismiss": _("Remove"),
@@ -86,8 +87,35 @@ def client_strings() -> dict[str, str]:
         ),
         "group_total": _("%(count)s of %(n)s"),
         "too_long": _("At most %(longest)d characters; this has %(length)d."),
+        **passer_strings(),
         "fields": field_names(),
         **scan_rules.messages(),
+    }
+
+
+def passer_strings() -> dict[str, str]:
+    """Texts of the passers-by screen (static/js/passers.js)."""
+    return {
+        "counting_line": _("Counting line"),
+        "passer_counts": _("%(n)s passer counts"),
+        "passer_counts_one": _("%(n)s passer count"),
+        "passers_total": _("%(n)s people passed"),
+        "passers_total_one": _("%(n)s person passed"),
+        "passers_record": _("Passers-by at %(zone)s: %(n)s people in %(minutes)s min"),
+        "passers_record_one": _("Passers-by at %(zone)s: %(n)s person in %(minutes)s min"),
+        "passers_running": _("%(zone)s · started %(time)s · period %(minutes)s min"),
+        "passers_started": _("Count started at %(zone)s: tap once per person passing."),
+        "passers_saved": _("Count saved: %(what)s"),
+        "passers_time_up": _("Time is up: finish the count."),
+        "passers_early": _(
+            "The period is not over yet (%(left)s left). Finish now? The count is saved as "
+            "%(minutes)s min."
+        ),
+        "passers_over": _(
+            "%(category)s: %(counted)s people, more than the %(everyone)s counted by mode. "
+            "Every person passing has a mode: tap it, or correct with −1."
+        ),
+        "passers_minutes": _("Give the period in whole minutes, from 1 to 60."),
     }
 
 
@@ -124,4 +152,5 @@ def field_names() -> dict[str, str]:
         "flags": _("Details"),
         "note": _("Short note"),
         "text": _("Text"),
+        "minutes": _("Period"),
     }

@@ -5,6 +5,7 @@ import { EncounterFlow } from "./encounter.js";
 import { button, onFix, pageData, recordName, startField, t, timeOf } from "./field.js";
 import { tooLong } from "./page.js";
 import { correct, create, localIso, sessionRecords, withdraw } from "./records.js";
+import { PasserCounter } from "./passers.js";
 import { ScanCounter } from "./scan.js";
 import { get, getMeta, put, remove, setMeta } from "./store.js";
 import { rejectedRecords } from "./sync.js";
@@ -14,6 +15,8 @@ const context = { user: data.user, study: data.study.slug, codebookVersion: data
 const uuid = location.hash.slice(1);
 const $ = (id) => document.getElementById(id);
 const zoneNames = Object.fromEntries(data.sites.flatMap((s) => s.zones.map((z) => [z.id, z.name])));
+const countingLines = new Set(data.sites.flatMap((s) => s.zones.filter((z) => z.counting_line))
+  .map((z) => z.id));
 let session;
 let engine;
 let timer = null;
@@ -83,17 +86,19 @@ function selectTab(name) {
 }
 
 function wireTabs() {
-  const tabs = [...document.querySelectorAll('[role="tab"]')];
-  tabs.forEach((tab, index) => {
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
     tab.addEventListener("click", () => selectTab(tab.id.slice(4)));
     tab.addEventListener("keydown", (event) => {
       const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
       if (!step) return;
+      // The tabs shown (passers-by only in a session with a counting line).
+      const tabs = [...document.querySelectorAll('[role="tab"]:not([hidden])')];
+      const index = tabs.indexOf(tab);
       const next = tabs[(index + step + tabs.length) % tabs.length];
       next.focus();
       selectTab(next.id.slice(4));
     });
-  });
+  }
 }
 
 function describe(record) {
@@ -107,6 +112,10 @@ function describe(record) {
     const people = Object.values(record.counts.age || {}).reduce((a, b) => a + b, 0);
     return `${t("scan")} ${zoneNames[record.zone] || ""}: ${t("people", { n: people })}`;
   }
+  if (record.kind === "passers") {
+    const people = Object.values(record.counts.mode || {}).reduce((a, b) => a + b, 0);
+    return t("passers_record", { zone: zoneNames[record.zone] || "", n: people, minutes: record.minutes });
+  }
   return `${t("note")}: ${record.text.slice(0, 60)}`;
 }
 
@@ -119,10 +128,18 @@ async function liveRecords() {
     .filter((r) => r.kind !== "session" && !r.retracted && !refused.has(r.uuid));
 }
 
+function sessionLines() {
+  return session.zones.filter((id) => countingLines.has(id))
+    .map((id) => ({ id, name: zoneNames[id] || `#${id}` }));
+}
+
 function summaryItems(records) {
   const count = (kind) => records.filter((r) => r.kind === kind).length;
-  return [t("encounters", { n: count("encounter") }), t("scans", { n: count("scan") }),
-          t("notes", { n: count("note") })];
+  const items = [t("encounters", { n: count("encounter") }), t("scans", { n: count("scan") }),
+                 t("notes", { n: count("note") })];
+  // Passer counts where passers-by can be counted (or were).
+  if (sessionLines().length || count("passers")) items.push(t("passer_counts", { n: count("passers") }));
+  return items;
 }
 
 async function renderTally() {
@@ -145,7 +162,7 @@ async function renderOverview() {
   for (const record of records.slice(-30).reverse()) {
     const item = document.createElement("li");
     const text = document.createElement("span");
-    const time = record.occurred_at || record.observed_at || record.written_at;
+    const time = record.started_at || record.occurred_at || record.observed_at || record.written_at;
     text.textContent = `${timeOf(time)} ${describe(record)}`;
     item.append(text);
     if (record.kind === "encounter") item.append(button(t("change"), () => {
@@ -170,12 +187,18 @@ async function refresh() {
 
 async function undo() {
   const history = await getMeta(`undo:${uuid}`, []);
-  const action = history.pop();
+  let action = history.pop();
+  // Taps of a passers-by count that has been saved since are done with: its record is undone.
+  while (action?.type === "passers" && !passers?.running(action.count)) action = history.pop();
   await setMeta(`undo:${uuid}`, history);
   $("undo").disabled = history.length === 0;
   if (!action) return announce(t("nothing_to_undo"));
   if (action.type === "record") {
     await withdraw(action.uuid, context);
+  } else if (action.type === "passers") {
+    passers.onTap = null;
+    await passers.tap(action.target, -action.delta, action.label);
+    passers.onTap = remember;
   } else {
     if (scan.zone !== action.zone) {
       $("zone").value = String(action.zone);
@@ -313,6 +336,7 @@ async function endSession() {
   const dialog = $("end-dialog");
   fillList($("end-summary"), summaryItems(await liveRecords()));
   $("end-draft").hidden = !scan.hasCounts();
+  $("end-passers").hidden = !passers?.running();
   dialog.showModal();
   $("end-cancel").onclick = () => dialog.close();
   $("end-confirm").onclick = async () => {
@@ -320,6 +344,11 @@ async function endSession() {
     if (scan.hasCounts() && !(await scan.save())) {
       dialog.close();
       return selectTab("scan");
+    }
+    // So is a passers-by count in progress (the dialog said so: no second question).
+    if (passers?.running() && !(await passers.finish({ ask: false }))) {
+      dialog.close();
+      return selectTab("passers");
     }
     session = await correct(uuid, { ended_at: localIso() }, context);
     dialog.close();
@@ -337,6 +366,25 @@ function showMissing(reason) {
 
 let flow;
 let scan;
+let passers = null;
+
+// The passers-by tab, in a session with at least one counting line.
+async function startPassers() {
+  const lines = sessionLines();
+  if (!lines.length) return;
+  $("tab-passers").hidden = false;
+  document.querySelector(".tabs").classList.add("five");
+  passers = new PasserCounter($("panel-passers"), {
+    session: uuid, context, lines, announce, onTap: remember,
+    onSaved: async (record) => {
+      const what = describe(record);
+      await remember({ type: "record", uuid: record.uuid, label: what });
+      await refresh();
+      announce(t("passers_saved", { what }));
+    },
+  });
+  await passers.show();
+}
 
 async function main() {
   engine = await startField(context);
@@ -379,6 +427,7 @@ async function main() {
   });
   $("zone").addEventListener("change", () => scan.show(currentZone(), zoneNames[currentZone()]));
   await scan.show(currentZone(), zoneNames[currentZone()]);
+  await startPassers();
   wireTabs();
   $("undo").addEventListener("click", undo);
   $("undo").disabled = (await getMeta(`undo:${uuid}`, [])).length === 0;

@@ -146,6 +146,14 @@ function refusedItem(row, canFix, context) {
   return item;
 }
 
+// The "−1 correct" toggle of a counting panel: while it is pressed, taps subtract one.
+export function toggleMinus(panel, button) {
+  const on = button.getAttribute("aria-pressed") !== "true";
+  button.setAttribute("aria-pressed", String(on));
+  panel.classList.toggle("minus-mode", on);
+  return on;
+}
+
 // A small action button, as lists of records use them.
 export function button(label, handler) {
   const element = document.createElement("button");

@@ -5,7 +5,7 @@
 // as the server checks it (scan_rules.js).
 import { correct, create, localIso } from "./records.js";
 import { get, put, remove } from "./store.js";
-import { t } from "./field.js";
+import { t, toggleMinus } from "./field.js";
 import { people, problems, totals } from "./scan_rules.js";
 
 const emptyDraft = (session, zone) => ({
@@ -93,9 +93,7 @@ export class ScanCounter {
     const button = event.target.closest("button");
     if (!button || !this.draft) return;
     if (button.id === "minus-mode") {
-      this.minus = !this.minus;
-      button.setAttribute("aria-pressed", String(this.minus));
-      this.panel.classList.toggle("minus-mode", this.minus);
+      this.minus = toggleMinus(this.panel, button);
       return;
     }
     if (button.dataset.condition) {

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from observations.extensions import db
+from observations.models import Session
 from tests.access import world as worlds
 from tests.access.expectations import ROWS
 from tests.access.rows import FORBIDDEN, NOT_FOUND, OK, url_of
@@ -86,6 +88,13 @@ def server(tmp_path_factory):
         db.create_all()
     with app.test_request_context():
         world = worlds.build(demo_study=True)
+        # The fieldworker's session is at the study's first site: a counting line there
+        # brings the passers-by tab into the session screen's states.
+        session = db.session.scalar(
+            select(Session).filter_by(uuid=world.objects["session of fieldworker_a"])
+        )
+        min(session.zones, key=lambda zone: zone.position).counting_line = True
+        db.session.commit()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -129,10 +138,15 @@ def session_states(page, sweep: Sweep, label: str, server) -> None:
         sweep.pages.append(f"{label} · {state}")
         sweep.violations[f"{label} · {state}"] = axe_violations(page)
 
-    for tab in ("encounter", "scan", "note", "log"):
+    for tab in ("encounter", "scan", "note", "passers", "log"):
         page.locator(f"#tab-{tab}").click()
         expect(page.locator(f"#panel-{tab}")).to_be_visible()
         check(f"tab {tab}")
+    page.locator("#tab-passers").click()
+    page.locator("#passers-start").click()
+    page.locator('[data-passers="mode"]').first.click()
+    expect(page.locator("#passers-total")).not_to_be_empty()
+    check("passers counting")
     page.locator("#tab-encounter").click()
     page.locator('[data-step="type"] [data-value="greeting"]').click()
     expect(page.locator('[data-step="parties"]')).to_be_visible()

@@ -197,7 +197,7 @@ def test_capture_screens_have_no_accessibility_violations(axe_phone, live_server
     page.get_by_label("Locatie").select_option(label="Nieuwe Bibliotheek Almere")
     page.get_by_role("button", name="Start de sessie").click()
     expect(page.locator("#capture")).to_be_visible()
-    for tab in ("Ontmoeting", "Scan", "Notitie", "Overzicht"):
+    for tab in ("Ontmoeting", "Scan", "Notitie", "Passanten", "Overzicht"):
         page.get_by_role("tab", name=tab).click()
         assert axe_violations(page) == [], tab
     encounter_tab = page.get_by_role("tab", name="Ontmoeting")
@@ -211,7 +211,7 @@ def test_session_screen_fits_a_phone_with_44_pixel_targets(page, live_server):
     page.set_viewport_size({"width": 360, "height": 740})
     log_in(page, live_server, "fieldworker2")
     start_session(page, "Nieuwe Bibliotheek Almere")
-    for tab in ("Ontmoeting", "Scan", "Notitie", "Overzicht"):
+    for tab in ("Ontmoeting", "Scan", "Notitie", "Passanten", "Overzicht"):
         page.get_by_role("tab", name=tab).click()
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{tab}: {overflow}px too wide"
