@@ -52,6 +52,7 @@ def axe_checks(language: str, screen: str) -> bool:
     """Whether axe-core checks the pages of this language on this screen."""
     return FULL_SWEEP or language == LANGUAGES[0] or screen == "phone"
 
+
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
 # One actor per role, and the screen each one works on (anonymous visitors: both).
 SWEPT = {
