@@ -4,7 +4,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
@@ -20,35 +20,47 @@ def default_codebook() -> dict:
 
 
 def install_default(study: Study, note: str = "") -> Codebook:
-    """Give a new study version 1 of the default codebook."""
+    """Give a new study version 1 of the default codebook.
+
+    Its 15 categories and 86 codes go in as two multi-row INSERTs: every new study (and every
+    test) makes one, and the ORM's object-by-object flush took four times as long. Kept
+    codebook rules are dropped all the same: the Codebook row goes through the flush.
+    """
     data = default_codebook()
     codebook = Codebook(study_id=study.id, version=1, note=note or data["name"]["en"])
     db.session.add(codebook)
-    for position, item in enumerate(data["categories"]):
-        category = Category(
-            study_id=study.id,
-            key=item["key"],
-            label_nl=item["label"]["nl"],
-            label_en=item["label"]["en"],
-            applies_to=item["applies_to"],
-            multiple=item["multiple"],
-            per_person=item.get("per_person"),
-            position=position,
-        )
-        category.codes = [
-            Code(
-                code=code["code"],
-                label_nl=code["label"]["nl"],
-                label_en=code["label"]["en"],
-                description_nl=code.get("description", {}).get("nl", ""),
-                description_en=code.get("description", {}).get("en", ""),
-                position=code_position,
-                introduced_in=1,
-            )
-            for code_position, code in enumerate(item["codes"])
-        ]
-        db.session.add(category)
     db.session.flush()
+    categories = [
+        {
+            "study_id": study.id,
+            "key": item["key"],
+            "label_nl": item["label"]["nl"],
+            "label_en": item["label"]["en"],
+            "applies_to": item["applies_to"],
+            "multiple": item["multiple"],
+            "per_person": item.get("per_person"),
+            "position": position,
+        }
+        for position, item in enumerate(data["categories"])
+    ]
+    ids = db.session.scalars(
+        insert(Category).returning(Category.id, sort_by_parameter_order=True), categories
+    ).all()
+    codes = [
+        {
+            "category_id": category_id,
+            "code": code["code"],
+            "label_nl": code["label"]["nl"],
+            "label_en": code["label"]["en"],
+            "description_nl": code.get("description", {}).get("nl", ""),
+            "description_en": code.get("description", {}).get("en", ""),
+            "position": code_position,
+            "introduced_in": 1,
+        }
+        for category_id, item in zip(ids, data["categories"], strict=True)
+        for code_position, code in enumerate(item["codes"])
+    ]
+    db.session.execute(insert(Code), codes)
     return codebook
 
 

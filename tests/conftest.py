@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from observations import create_app
 from observations.config import normalise_database_url
 from observations.extensions import db, limiter
-from tests import factories
+from tests import app_reuse, factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+app_reuse.install()
 PASSWORD = factories.PASSWORD
 
 
@@ -109,6 +110,7 @@ def make_app(tmp_path, empty: bool = True, **overrides):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c lock_timeout=10000"}}
     config.update(overrides)
     app = create_app(config)
+    app_reuse.share_templates(app)
     if empty:
         empty_database(app)
     limiter.reset()
