@@ -53,9 +53,10 @@ def _texts(labels: str) -> dict[str, str]:
             "ratio": _("Staying ratio"),
             "unpaired": _("Counts without a scan"),
             "staying_note": _(
-                "Each count is paired with the scans of its zone in its session within its "
-                "period widened by its length on either side; counts without such a scan are "
-                "left out. Staying ratio = people staying per scan ÷ passers per hour."
+                "Each people-moving count is paired with the scans of its zone in its session "
+                "within its period widened by its length on either side; counts without such a "
+                "scan are left out. Staying ratio = people staying per scan ÷ passers per hour: "
+                "0.10 means 10 people staying for every 100 passing in an hour."
             ),
         }
 

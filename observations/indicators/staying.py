@@ -22,12 +22,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from .. import codebook
 from ..extensions import db
 from ..models import PasserCount, PasserTally, Scan, ScanCount, Session, Study
+from .filters import Filters
+from .scope import Scope
 
 
 @dataclass
@@ -185,3 +188,19 @@ def staying_ratios(
         result += [lines[key] for key in sorted(lines) if key[0] == site_id]
         result.append(sites[site_id])
     return result
+
+
+def site_staying(study: Study, site_id: int, f: Filters) -> list[Staying]:
+    """The site dashboard's staying ratios: the site's counts in the filters' scope (their
+    sessions; the counts at the filters' zones, starting on the dates, days and hours kept)."""
+    scope = Scope.of(study, f.replace(sites=(site_id,)))
+    zone = ZoneInfo(study.timezone)
+
+    def keep(start: datetime) -> bool:
+        local = start.astimezone(zone)
+        if (f.date_from and local.date() < f.date_from) or (f.date_to and local.date() > f.date_to):
+            return False
+        return f.keeps(local.isoweekday(), local.hour)
+
+    sessions = sa.select(scope.sessions().c.id)
+    return staying_ratios(study, sessions, f.zones, keep)
