@@ -5,7 +5,7 @@ from functools import partial
 from flask_babel import gettext as _
 
 from ..charts import Column, Figure, bar_chart
-from ..charts.figure import CODE, DECIMAL, INDEX, INT, TEXT
+from ..charts.figure import CODE, DECIMAL, INT, RATIO, TEXT
 from ..indicators import Staying
 from .panels import Panel
 
@@ -25,7 +25,7 @@ def staying_panel(found: list[Staying], zone_names: dict[int, str]) -> Panel | N
         Column("passers_per_hour", _("Passers per hour"), DECIMAL),
         Column("scans", _("Scans paired"), INT),
         Column("staying_per_scan", _("People staying per scan"), DECIMAL),
-        Column("ratio", _("Staying ratio"), INDEX),
+        Column("ratio", _("Staying ratio"), RATIO),
         Column("unpaired", _("Counts without a scan"), INT),
     )
     rows = tuple(

@@ -22,7 +22,7 @@ from .columns import normalise
 from .dialects import DESCRIPTION
 from .kinds import MOVING, NAMES
 from .reading import Reading, read_locations, read_table
-from .records import records_of
+from .records import records_of, refuse_long_counts
 from .report import ImportRefused, ImportReport
 
 __all__ = ["ImportRefused", "ImportReport", "import_pldp"]
@@ -87,7 +87,7 @@ def _zones(
     zones: dict[str, tuple[int, int]] = {}
     for survey in reading.surveys.values():
         location = survey.location
-        if location in zones:
+        if location in zones or survey.refused:
             continue
         place = places.get(location, {})
         names = {**survey.names, **{k: v for k, v in place.items() if isinstance(v, str) and v}}
@@ -290,6 +290,7 @@ def _import(
     report.dialect, report.dry_run = DESCRIPTION[reading.dialect], dry_run
     report.kind = f"{NAMES[reading.kind]} ({reading.kind_reason})"
     report.added_codes = _extend_codebook(study, reading)
+    refuse_long_counts(reading)
     zones = _zones(study, reading, places, actor)
     _store(study, records_of(study, reading, zones, _observer), report, actor, progress)
     report.rows_imported = reading.rows - len(reading.rejected)

@@ -35,13 +35,11 @@ GROUP_COLUMNS = {
     "large_group": "group_8+",
 }
 
-# Flattened column names (lower case, no separators) that begin like these → a mode; the
-# longest beginning that fits decides. Other `mode…` columns (animal, snow, water,
-# vehicles, rolling on a skateboard or scooter) count as `other`.
+# Flattened column names (lower case, no separators) that begin like these are mode
+# columns; the longest beginning that fits decides the mode. The protocol's other modes
+# (animal, snow, water, vehicles) and rolling (skateboard, scooter) count as `other`.
 MODE_PREFIXES = {
     "modepedestrian": "on_foot",
-    "modepedestrianwalking": "on_foot",
-    "modepedestrianrunning": "on_foot",
     "modewalking": "on_foot",
     "modepedestriansupported": "wheelchair",
     "modewheelchair": "wheelchair",
@@ -49,12 +47,19 @@ MODE_PREFIXES = {
     "modestroller": "pushchair",
     "modepushchair": "pushchair",
     "modepram": "pushchair",
-    "modepedestrianrolling": "other",
     "modebicyclist": "bicycle",
     "modebicycle": "bicycle",
     "modebike": "bicycle",
     "modecyclist": "bicycle",
-    "mode": "other",
+    "modepedestrianrolling": "other",
+    "moderolling": "other",
+    "modescooter": "other",
+    "modeskateboard": "other",
+    "modeanimal": "other",
+    "modesnow": "other",
+    "modewater": "other",
+    "modevehicle": "other",
+    "modeother": "other",
 }
 
 
@@ -66,10 +71,8 @@ def flat(key: str) -> str:
 def mode_of(key: str) -> str | None:
     """The Terloops mode a (normalised) PLDP column counts, or None if it is no mode column."""
     name = flat(key)
-    if not name.startswith("mode"):
-        return None
-    best = max((p for p in MODE_PREFIXES if name.startswith(p)), key=len)
-    return MODE_PREFIXES[best]
+    fitting = [prefix for prefix in MODE_PREFIXES if name.startswith(prefix)]
+    return MODE_PREFIXES[max(fitting, key=len)] if fitting else None
 
 
 def _listed(names: list[str]) -> str:

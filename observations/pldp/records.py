@@ -39,10 +39,9 @@ def records_of(
         if survey.start is None:
             reading.warnings.append(f"survey {survey_id} at {location}: no readable time; skipped")
             continue
-        minutes = max(1, round(survey_minutes(survey).total_seconds() / 60))
-        if reading.kind == MOVING and minutes > LONGEST_COUNT:
-            _refuse(survey, reading, TOO_LONG)
+        if survey.refused:
             continue
+        minutes = minutes_of(survey)
         surveyor = survey.surveyor.strip()[:40]
         observers.setdefault(surveyor, observer(study, surveyor, None))
         key = f"{study.slug}|{location}|{survey_id}|{survey.start:%Y%m%d%H%M}"
@@ -112,10 +111,19 @@ def _counted(
     }
 
 
-def _refuse(survey: Survey, reading: Reading, why: str) -> None:
-    """Reject every row of a survey that cannot be stored."""
-    survey.refused = True
-    reading.rejected += [(line, why) for line in survey.lines]
+def minutes_of(survey: Survey) -> int:
+    """How many whole minutes a survey lasted (at least one)."""
+    return max(1, round(survey_minutes(survey).total_seconds() / 60))
+
+
+def refuse_long_counts(reading: Reading) -> None:
+    """In a people-moving table, reject the rows of the surveys too long to be a count."""
+    if reading.kind != MOVING:
+        return
+    for survey in reading.surveys.values():
+        if survey.start is not None and minutes_of(survey) > LONGEST_COUNT:
+            survey.refused = True
+            reading.rejected += [(line, TOO_LONG) for line in survey.lines]
 
 
 def _celsius(text: str, fahrenheit: bool) -> float | None:

@@ -18,11 +18,14 @@ Study `tellen` (Europe/Amsterdam) has two sites:
 """
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+
+import sqlalchemy as sa
 
 from observations import studies
 from observations.extensions import db
-from observations.models import Site, User, Zone
+from observations.models import PasserCount, PasserTally, Site, Study, User, Zone
 from observations.sync import sync_records
 from tests import factories
 
@@ -101,32 +104,24 @@ def _session(site: int, zones: list[int], day: str, start: str, end: str) -> dic
     }
 
 
+def _site(study, name: str, kind: str, city: str, lines: dict[str, bool]) -> Site:
+    """A site with zones {name: whether it is a counting line}."""
+    zones = [
+        Zone(name=zone, position=position, counting_line=line)
+        for position, (zone, line) in enumerate(lines.items())
+    ]
+    return Site(study_id=study.id, name=name, kind=kind, city=city, zones=zones)
+
+
 def build() -> Counted:
     """Create the study and sync its records (needs an app context); commits."""
     study = studies.create_study("Tellen", "tellen")
-    library = Site(
-        study_id=study.id,
-        name="Bieb",
-        kind="library",
-        city="Almere",
-        zones=[
-            Zone(name="Entree", position=0, counting_line=True),
-            Zone(name="Leestafels", position=1),
-        ],
-    )
-    park = Site(
-        study_id=study.id,
-        name="Park",
-        kind="park",
-        city="Den Haag",
-        zones=[
-            Zone(name="Pad", position=0, counting_line=True),
-            Zone(name="Vijverpad", position=1, counting_line=True),
-        ],
-    )
+    library = _site(study, "Bieb", "library", "Almere", {"Entree": True, "Leestafels": False})
+    park = _site(study, "Park", "park", "Den Haag", {"Pad": True, "Vijverpad": True})
     db.session.add_all([library, park])
     first = factories.user("teller", "fieldworker", study)
     second = factories.user("teller2", "fieldworker", study)
+    factories.user("tellen-lead", "lead", study)
     db.session.flush()
     built = Counted(study.id, {"W01": first, "W02": second})
     built.sites = {"Bieb": library.id, "Park": park.id}
@@ -201,3 +196,15 @@ def build() -> Counted:
     built.sessions = {"A": a["uuid"], "B": b["uuid"], "C": c["uuid"]}
     db.session.commit()
     return built
+
+
+def stored(slug: str) -> Counter:
+    """People per (category, code) in a study's people-moving counts (not withdrawn)."""
+    rows = db.session.execute(
+        sa.select(PasserTally.category, PasserTally.code, sa.func.sum(PasserTally.count))
+        .join(PasserCount, PasserCount.id == PasserTally.passer_count_id)
+        .join(Study, Study.id == PasserCount.study_id)
+        .where(Study.slug == slug, PasserCount.retracted.is_(False))
+        .group_by(PasserTally.category, PasserTally.code)
+    )
+    return Counter({(category, code): int(n) for category, code, n in rows})

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from observations.export import ExportOptions, export
 from observations.extensions import db
-from observations.models import PasserCount, PasserTally, Study
+from observations.models import Study
 from tests.export import passers_field
-from tests.export.passers_field import TOTALS
+from tests.export.passers_field import TOTALS, stored
 from tests.export.test_workbook import about_counts, records
 
 SHEET = "Passers-by"
@@ -47,17 +47,6 @@ def sheet_totals(rows: list[dict]) -> Counter:
     return +totals
 
 
-def stored_totals() -> Counter:
-    """The same sums from the database, over the counts not withdrawn."""
-    rows = db.session.execute(
-        sa.select(PasserTally.category, PasserTally.code, sa.func.sum(PasserTally.count))
-        .join(PasserCount, PasserCount.id == PasserTally.passer_count_id)
-        .where(PasserCount.retracted.is_(False))
-        .group_by(PasserTally.category, PasserTally.code)
-    )
-    return Counter({(category, code): int(total) for category, code, total in rows})
-
-
 def test_the_sheet_has_a_row_per_count_and_the_stored_totals(counted, tmp_path):
     _built, study = counted
     book, counts = workbook(study, tmp_path, labels="codes")
@@ -65,7 +54,7 @@ def test_the_sheet_has_a_row_per_count_and_the_stored_totals(counted, tmp_path):
     rows = records(book, SHEET)
     assert counts[SHEET] == len(rows) == 6, "the withdrawn count is left out"
     assert about_counts(book)[SHEET] == 6
-    assert sheet_totals(rows) == stored_totals() == Counter(TOTALS)
+    assert sheet_totals(rows) == stored("tellen") == Counter(TOTALS)
     for row in rows:
         modes = sum(v for k, v in row.items() if k.startswith("mode_"))
         assert row["total"] == modes
