@@ -123,33 +123,45 @@ def _counts(sessions: sa.Select, zones: tuple[int, ...]) -> list[_Count]:
     return [_Count(*row[:5], int(row[5])) for row in db.session.execute(query)]
 
 
-def _scans(study: Study, counts: list[_Count]) -> dict[tuple[int, int], list[tuple]]:
-    """{(session, zone): [(time, scan id, people)] in time order} for the counts' sessions
-    and zones."""
+def _scans(
+    study: Study, sessions: sa.Select, counts: list[_Count]
+) -> dict[tuple[int, int], list[tuple]]:
+    """{(session, zone): [(time, scan id, people)] in time order}: the scans of the sessions
+    at the zones of the counts, with their people, in one statement."""
     if not counts:
         return {}
-    sessions = sorted({c.session_id for c in counts})
-    zones = sorted({c.zone_id for c in counts})
     live = (
-        sa.select(Scan.id, Scan.session_id, Scan.zone_id, Scan.observed_at)
-        .where(Scan.session_id.in_(sessions), Scan.zone_id.in_(zones), Scan.retracted.is_(False))
+        Scan.session_id.in_(sessions),
+        Scan.zone_id.in_(sorted({c.zone_id for c in counts})),
+        Scan.retracted.is_(False),
+    )
+    per_category = (
+        sa.select(ScanCount.scan_id, sa.func.sum(ScanCount.count).label("people"))
+        .join(Scan, Scan.id == ScanCount.scan_id)
+        .where(*live, ScanCount.category.in_(people_categories(study)))
+        .group_by(ScanCount.scan_id, ScanCount.category)
+        .subquery()
+    )
+    people = (
+        sa.select(per_category.c.scan_id, sa.func.max(per_category.c.people).label("people"))
+        .group_by(per_category.c.scan_id)
+        .subquery()
+    )
+    found = db.session.execute(
+        sa.select(
+            Scan.id,
+            Scan.session_id,
+            Scan.zone_id,
+            Scan.observed_at,
+            sa.func.coalesce(people.c.people, 0),
+        )
+        .outerjoin(people, people.c.scan_id == Scan.id)
+        .where(*live)
         .order_by(Scan.observed_at, Scan.id)
     )
-    found = db.session.execute(live).all()
-    totals: dict[int, int] = {}
-    per_category = db.session.execute(
-        sa.select(ScanCount.scan_id, sa.func.sum(ScanCount.count))
-        .where(
-            ScanCount.scan_id.in_([row[0] for row in found] or [0]),
-            ScanCount.category.in_(people_categories(study)),
-        )
-        .group_by(ScanCount.scan_id, ScanCount.category)
-    )
-    for scan_id, total in per_category:
-        totals[scan_id] = max(totals.get(scan_id, 0), int(total or 0))
     by_place: dict[tuple[int, int], list[tuple]] = {}
-    for scan_id, session_id, zone_id, at in found:
-        by_place.setdefault((session_id, zone_id), []).append((at, scan_id, totals.get(scan_id, 0)))
+    for scan_id, session_id, zone_id, at, number in found:
+        by_place.setdefault((session_id, zone_id), []).append((at, scan_id, int(number)))
     return by_place
 
 
@@ -175,7 +187,7 @@ def staying_ratios(
     (an aware UTC time) it accepts (the dashboards' dates, days and hours).
     """
     counts = [c for c in _counts(sessions, zones) if keep is None or keep(c.start)]
-    scans = _scans(study, counts)
+    scans = _scans(study, sessions, counts)
     lines: dict[tuple[int, int], Staying] = {}
     sites: dict[int, Staying] = {}
     for count in counts:
