@@ -16,6 +16,7 @@ from .extensions import db
 from .models import Study, utcnow
 from .pldp.encoding import NotText, decode
 from .pldp.importer import ImportRefused, import_pldp
+from .pldp.kinds import KINDS
 from .purge import COMPLETE_FORMATS
 from .validation import Invalid
 
@@ -52,7 +53,8 @@ def _study(slug: str) -> Study:
 @click.option("--labels", type=click.Choice(LABELS), default="nl")
 @with_appcontext
 def export_command(study_slug, out, format_, site_names, date_from, date_to, labels) -> None:
-    """Export a study as an Excel workbook, a zip of CSV files or PLDP 1.0."""
+    """Export a study as an Excel workbook, a zip of CSV files or PLDP 1.0: `pldp` the
+    scans (people staying), `pldp-moving` the people-moving counts."""
     study = _study(study_slug)
     try:
         sites = find_sites(study, list(site_names))
@@ -107,9 +109,19 @@ def export_command(study_slug, out, format_, site_names, date_from, date_to, lab
     is_flag=True,
     help="Check the file and report what would be imported; store nothing.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default=None,
+    help="What the table counts: people moving (passers-by) or staying; detected from "
+    "the columns when left out.",
+)
 @with_appcontext
-def import_pldp_command(table, locations, study_slug, name, timezone, encoding, dry_run) -> None:
-    """Import a PLDP 1.0 single-table CSV; importing the same file again adds nothing.
+def import_pldp_command(
+    table, locations, study_slug, name, timezone, encoding, dry_run, kind
+) -> None:
+    """Import a PLDP 1.0 single-table CSV of people staying (scans) or moving (people-moving
+    counts); importing the same file again adds nothing.
 
     All or nothing: when no row can be imported nothing is stored and the command exits
     with 1 (a dry run too); bad input exits with 2.
@@ -137,6 +149,7 @@ def import_pldp_command(table, locations, study_slug, name, timezone, encoding, 
             timezone=timezone,
             encoding=used + ("" if encoding else " (detected)"),
             dry_run=dry_run,
+            kind=kind,
         )
     except ImportRefused as refused:
         for line in refused.report.lines():

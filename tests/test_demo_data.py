@@ -454,3 +454,38 @@ def test_the_demo_facts_are_current_and_count_as_the_records_do(demo_app, study)
     from_facts = figures(demo_app, study, True)
     assert from_facts == figures(demo_app, study, False)
     assert from_facts[0].totals.encounters > 100
+
+
+def test_each_site_counts_passers_at_one_counting_line(study):
+    """Every site has one counting line, and its sessions hold people-moving counts there:
+    within the session, ten minutes each, a breakdown never larger than the modes."""
+    from observations.indicators import staying_ratios
+    from observations.models import PasserCount, PasserTally, Zone
+
+    lines = db.session.execute(
+        sa.select(Zone.site_id, Zone.id).where(Zone.counting_line.is_(True))
+    ).all()
+    assert len(lines) == 5 and len({site for site, _zone in lines}) == 5
+    counts = db.session.scalars(
+        sa.select(PasserCount).options(selectinload(PasserCount.tallies))
+    ).all()
+    assert {count.zone_id for count in counts} == {zone for _site, zone in lines}
+    for count in counts:
+        session = db.session.get(Session, count.session_id)
+        assert count.zone_id in {z.id for z in session.zones}
+        assert session.started_at <= count.started_at
+        assert session.ended_at is None or count.started_at + timedelta(minutes=10) <= (
+            session.ended_at
+        )
+        per = Counter()
+        for tally in count.tallies:
+            per[tally.category] += tally.count
+        assert all(per[c] <= per["mode"] for c in ("gender", "age", "group"))
+    people = db.session.scalar(
+        sa.select(sa.func.sum(PasserTally.count)).where(PasserTally.category == "mode")
+    )
+    assert people > 5000
+    ratios = staying_ratios(study, sa.select(Session.id).where(Session.study_id == study.id))
+    by_line = {r.zone_id: r.ratio for r in ratios if r.zone_id is not None}
+    assert len(by_line) == 5 and all(0 < ratio < 1 for ratio in by_line.values())
+    assert len({round(ratio, 2) for ratio in by_line.values()}) >= 4, "the sites differ"

@@ -23,8 +23,16 @@ TEXT, CODE, INT, DECIMAL, INDEX, HOURS, PERCENT, FLAG = (
     "percent",
     "flag",
 )
-NUMBER_KINDS = (INT, DECIMAL, INDEX, HOURS, PERCENT)
-PATTERNS = {INT: "#,##0", DECIMAL: "#,##0.0", INDEX: "0.00", HOURS: "#,##0.0"}
+# A small quotient that two decimals would blur (the staying ratio: 0.025).
+RATIO = "ratio"
+NUMBER_KINDS = (INT, DECIMAL, INDEX, HOURS, PERCENT, RATIO)
+PATTERNS = {
+    INT: "#,##0",
+    DECIMAL: "#,##0.0",
+    INDEX: "0.00",
+    HOURS: "#,##0.0",
+    RATIO: "0.000",
+}
 NO_FIGURE = "–"
 
 

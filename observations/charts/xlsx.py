@@ -11,9 +11,9 @@ import io
 import xlsxwriter
 from flask_babel import gettext as _
 
-from .figure import CODE, FLAG, HOURS, INDEX, INT, NUMBER_KINDS, PERCENT, Figure
+from .figure import CODE, FLAG, HOURS, INDEX, INT, NUMBER_KINDS, PERCENT, RATIO, Figure
 
-FORMATS = {INT: "0", HOURS: "0.0", INDEX: "0.000", PERCENT: "0.0%"}
+FORMATS = {INT: "0", HOURS: "0.0", INDEX: "0.000", PERCENT: "0.0%", RATIO: "0.0000"}
 DECIMAL_FORMAT = "0.00"
 
 

@@ -1,4 +1,5 @@
-"""The demo study: five meeting places, a team, a schedule and six weeks of fieldwork.
+"""The demo study: five meeting places, a team, a schedule and six weeks of fieldwork, with
+people-moving counts at each site's counting line.
 
 Generated from a fixed seed, so two runs on the same day give the same data; running it
 when the demo study already exists changes nothing.
@@ -13,13 +14,17 @@ from sqlalchemy import select
 
 from .. import accounts, audit, studies
 from ..extensions import db
-from ..models import Site, Study, User, Zone
+from ..models import Site, Study, User, Zone, utcnow
 from .conditions import add_conditions
 from .fieldwork import generate_fieldwork
+from .passing import store_counts
 from .places import SITES
 
 DEMO_SLUG = "demo"
 DEMO_SEED = 2026
+# The people-moving counts draw from a generator of their own, so that the rest of the demo
+# stays as it was before they existed.
+PASSERS_SEED = 2613
 DEFAULT_PASSWORD = "terloops-demo"
 # username, display name, admin, role in the demo study (in observer-code order: W01 to W05)
 ACCOUNTS = [
@@ -94,7 +99,7 @@ def create_demo(password: str = DEFAULT_PASSWORD, today: date | None = None) -> 
     places = _places(study)
     today = today or datetime.now(ZoneInfo(study.timezone)).date()
     add_conditions(places, members, today)
-    generate_fieldwork(
+    observed = generate_fieldwork(
         random.Random(DEMO_SEED),
         study,
         places,
@@ -104,5 +109,6 @@ def create_demo(password: str = DEFAULT_PASSWORD, today: date | None = None) -> 
         # Small teams observe too: the coordinator is out at a site right now.
         running_by=users["coordinator"],
     )
+    store_counts(random.Random(PASSERS_SEED), study.id, places, observed, utcnow())
     audit.record("create", "study", study.id, {"demo": [None, True]}, study_id=study.id)
     return DemoResult(True, study, roles)

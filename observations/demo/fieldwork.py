@@ -337,8 +337,9 @@ class FieldworkGenerator:
 
 def generate_fieldwork(
     rng, study, places, observers, reviewer, today: date, running_by: User | None = None
-) -> None:
-    """Create the schedule and the fieldwork of the demo study, and a running session."""
+) -> list[Observed]:
+    """Create the schedule and the fieldwork of the demo study, and a running session;
+    return the sessions with what was recorded in them."""
     generator = FieldworkGenerator(rng, study, places, observers, reviewer)
     generator.weather_by_day([today + timedelta(days=d) for d in range(-PAST_DAYS, FUTURE_DAYS)])
     generator.fieldwork(generator.schedule(today))
@@ -347,3 +348,4 @@ def generate_fieldwork(
     generator.reply_once(observers[0])
     generator.forgotten(observers[1])
     generator.store()
+    return generator.observed

@@ -5,7 +5,8 @@ usually present, and which ages, company, roles, postures and activities dominat
 Weights are relative; codes not listed get a small share so every code occurs. A zone's
 conditions are what it offers: staff_hosting and movable_seats hold during some sessions only
 (patterns.py says how often), and organised_activity is added while a programme runs there.
-How busy each site is, and when, is in patterns.py.
+How busy each site is, and when, is in patterns.py. One zone per site is a counting line,
+with how many people pass it in an ordinary hour and by which mode (passing.py).
 """
 
 VISITOR_MIX = {"visitor": 10, "staff": 1}
@@ -26,6 +27,10 @@ SITES = [
                 "area_m2": 420,
                 # Everyone who comes in passes the entrance: a line to count passers-by.
                 "counting_line": True,
+                "passers": {
+                    "per_hour": 150,
+                    "mode": {"on_foot": 90, "pushchair": 6, "wheelchair": 3, "other": 1},
+                },
                 "people": 14,
                 "age": {"25-64": 5, "15-24": 2, "65+": 2, "0-14": 1},
                 "posture": {"standing": 4, "sitting_fixed": 3, "sitting_movable": 2},
@@ -138,6 +143,18 @@ SITES = [
             },
             {
                 "name": "Bankjes bij de vijver",
+                # The path along the pond passes the benches: who passes, who sits down.
+                "counting_line": True,
+                "passers": {
+                    "per_hour": 90,
+                    "mode": {
+                        "on_foot": 68,
+                        "bicycle": 18,
+                        "pushchair": 6,
+                        "wheelchair": 2,
+                        "other": 6,
+                    },
+                },
                 "area_m2": 600,
                 "people": 6,
                 "age": {"65+": 4, "25-64": 3, "15-24": 1},
@@ -164,6 +181,18 @@ SITES = [
         "zones": [
             {
                 "name": "Kraampjesrij groente en fruit",
+                # The market's main aisle: a line across it counts the shoppers passing.
+                "counting_line": True,
+                "passers": {
+                    "per_hour": 700,
+                    "mode": {
+                        "on_foot": 86,
+                        "pushchair": 6,
+                        "bicycle": 3,
+                        "wheelchair": 2,
+                        "other": 3,
+                    },
+                },
                 "area_m2": 1200,
                 "people": 35,
                 "age": {"25-64": 6, "65+": 3, "15-24": 1, "0-14": 1},
@@ -214,6 +243,12 @@ SITES = [
         "zones": [
             {
                 "name": "Huiskamer",
+                # The front door opens onto the living room: everyone passes through it.
+                "counting_line": True,
+                "passers": {
+                    "per_hour": 25,
+                    "mode": {"on_foot": 90, "wheelchair": 5, "pushchair": 3, "other": 2},
+                },
                 "area_m2": 120,
                 "people": 9,
                 "age": {"65+": 5, "25-64": 4, "15-24": 1},
@@ -272,6 +307,11 @@ SITES = [
         "zones": [
             {
                 "name": "Entree",
+                "counting_line": True,
+                "passers": {
+                    "per_hour": 45,
+                    "mode": {"on_foot": 90, "pushchair": 5, "wheelchair": 3, "other": 2},
+                },
                 "area_m2": 60,
                 "people": 5,
                 "age": {"25-64": 5, "15-24": 2, "65+": 1},

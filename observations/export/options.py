@@ -3,7 +3,8 @@
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-FORMATS = ("xlsx", "csv", "pldp")
+# pldp: the scans (people staying); pldp-moving: the people-moving counts.
+FORMATS = ("xlsx", "csv", "pldp", "pldp-moving")
 LABELS = ("nl", "en", "codes")
 # Excel holds 1,048,576 rows; one is the header.
 EXCEL_ROWS = 1_048_575
@@ -43,4 +44,4 @@ class ExportOptions:
     @property
     def extension(self) -> str:
         """The file name's ending for this format."""
-        return {"xlsx": "xlsx", "csv": "zip", "pldp": "csv"}[self.format]
+        return {"xlsx": "xlsx", "csv": "zip", "pldp": "csv", "pldp-moving": "csv"}[self.format]

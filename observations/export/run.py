@@ -8,14 +8,18 @@ from flask_babel import gettext as _
 
 from ..models import Study
 from ..pldp.export import write_pldp
+from ..pldp.moving_export import write_pldp_moving
 from .csvzip import CsvZip
 from .options import ExportOptions
+from .passers import SHEET as PASSERS
+from .passers import estimated_rows as passer_rows
+from .passers import passers_sheet
 from .source import StudyData
 from .summary import summary_tables
 from .words import words
 from .xlsx import Workbook, summary_sheet
 
-SHEETS = ("Codebook", "Sites", "Sessions", "Scans", "Encounters", "Notes")
+SHEETS = ("Codebook", "Sites", "Sessions", "Scans", PASSERS, "Encounters", "Notes")
 
 
 def _sheets(data: StudyData) -> list[tuple[str, tuple]]:
@@ -25,6 +29,7 @@ def _sheets(data: StudyData) -> list[tuple[str, tuple]]:
         ("Sites", data.sites_sheet()),
         ("Sessions", data.versioned(data.sessions_sheet())),
         ("Scans", data.versioned(data.scans_sheet())),
+        (PASSERS, data.versioned(passers_sheet(data))),
         ("Encounters", data.versioned(data.encounters_sheet())),
         ("Notes", data.versioned(data.notes_sheet())),
     ]
@@ -59,6 +64,13 @@ def about(data: StudyData, counts: dict[str, int], generated: datetime) -> list[
             (_("Observers appear by pseudonymous code; age and gender as perceived."), None),
             (_("Scans: people per category and code; a condition counts 1 when present."), None),
             (_("Sessions: flags are the data-quality checks failed when exported."), None),
+            (
+                _(
+                    "Passers-by: one row per people-moving count; an empty cell: the count "
+                    "did not note that category."
+                ),
+                None,
+            ),
             ("", None),
             (_("Rows per sheet"), None),
         ]
@@ -77,7 +89,7 @@ def export(
     A dictionary passed as `cells` receives the number of cells written per sheet and kind.
     """
     data = StudyData(study, options)
-    total = max(data.estimated_rows(), 1)
+    total = max(data.estimated_rows() + passer_rows(data), 1)
     done = 0
 
     def advance(rows: int) -> None:
@@ -89,6 +101,8 @@ def export(
     generated = data.local(datetime.now().astimezone())
     if options.format == "pldp":
         return write_pldp(data, path, advance)
+    if options.format == "pldp-moving":
+        return write_pldp_moving(data, path, advance)
     if options.format == "csv":
         book = CsvZip(path, advance)
         for name, (columns, rows) in _sheets(data):
@@ -98,7 +112,13 @@ def export(
             (
                 line
                 for table in summary_tables(data)
-                for line in ([table.title], table.header, *table.rows, [])
+                for line in (
+                    [table.title],
+                    table.header,
+                    *table.rows,
+                    *([[table.note]] if table.note else []),
+                    [],
+                )
             ),
         )
         book.lines("About", about(data, book.counts, generated))

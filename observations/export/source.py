@@ -27,6 +27,7 @@ from ..models import (
     EncounterFlag,
     FieldNote,
     Membership,
+    PasserCount,
     Review,
     Scan,
     ScanCondition,
@@ -431,7 +432,7 @@ class StudyData:
     def codebook_versions(self) -> list[int]:
         """The codebook versions the covered records were coded with."""
         versions = {s.codebook_version for s in self.sessions.values()}
-        for model in (Scan, Encounter, FieldNote):
+        for model in (Scan, Encounter, FieldNote, PasserCount):
             versions.update(
                 db.session.scalars(
                     sa.select(model.codebook_version)

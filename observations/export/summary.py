@@ -1,5 +1,6 @@
 """The Summary sheet's tables: per site, what was observed and how often people met."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -7,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..indicators.staying import staying_ratios
 from ..models import Encounter, Scan, ScanCount, Session
 from .source import StudyData
 
@@ -21,6 +23,8 @@ class Table:
     chart: str | None = None  # "column" (clustered) or "bar" (stacked)
     # Columns that hold fractions of one (shown as percentages).
     percent: bool = False
+    # A line under the table (e.g. how its figures are defined).
+    note: str = ""
 
 
 def _texts(labels: str) -> dict[str, str]:
@@ -37,6 +41,23 @@ def _texts(labels: str) -> dict[str, str]:
             "by_age": _("People counted in scans, by perceived age"),
             "by_age_share": _("Share of people counted, by perceived age"),
             "scans": _("Scans"),
+            "staying": _("Staying ratio: people staying against people passing"),
+            "zone": _("Counting line"),
+            "all_lines": _("all counting lines"),
+            "counts": _("Counts paired"),
+            "minutes": _("Minutes counted"),
+            "passers": _("Passers"),
+            "passers_per_hour": _("Passers per hour"),
+            "scans_paired": _("Scans paired"),
+            "staying_per_scan": _("People staying per scan"),
+            "ratio": _("Staying ratio"),
+            "unpaired": _("Counts without a scan"),
+            "staying_note": _(
+                "Each people-moving count is paired with the scans of its zone in its session "
+                "within its period widened by its length on either side; counts without such a "
+                "scan are left out. Staying ratio = people staying per scan ÷ passers per hour: "
+                "0.10 means 10 people staying for every 100 passing in an hour."
+            ),
         }
 
 
@@ -129,7 +150,61 @@ def summary_tables(data: StudyData) -> list[Table]:
         shares.rows.append(
             [site_names[site], *[round(n / total, 4) if total else None for n in counted]]
         )
-    return [overview, rates, people, shares]
+    tables = [overview, rates, people, shares]
+    staying = staying_table(data, texts)
+    return tables + ([staying] if staying.rows else [])
+
+
+def staying_table(data: StudyData, texts: dict[str, str]) -> Table:
+    """Per site and counting line: passers per hour, people staying per scan, their ratio
+    (indicators/staying.py); no rows without people-moving counts."""
+    table = Table(
+        texts["staying"],
+        [
+            texts["site"],
+            texts["zone"],
+            texts["counts"],
+            texts["minutes"],
+            texts["passers"],
+            texts["passers_per_hour"],
+            texts["scans_paired"],
+            texts["staying_per_scan"],
+            texts["ratio"],
+            texts["unpaired"],
+        ],
+        note=texts["staying_note"],
+    )
+    found_all = staying_ratios(data.study, data.session_filter())
+    lines = Counter(found.site_id for found in found_all if found.zone_id is not None)
+
+    def order(found) -> tuple:
+        zone = data.zones.get(found.zone_id)
+        return (data.sites[found.site_id].name, zone is None, zone.name if zone else "")
+
+    for found in sorted(found_all, key=order):
+        zone = data.zones.get(found.zone_id) if found.zone_id else None
+        if zone is None and lines[found.site_id] < 2:
+            continue  # a site with one line: its row says it all
+        table.rows.append(
+            [
+                data.sites[found.site_id].name,
+                zone.name if zone else texts["all_lines"],
+                found.counts,
+                found.minutes,
+                found.passers,
+                _rounded(found.passers_per_hour, 1),
+                found.scans,
+                _rounded(found.staying_per_scan, 2),
+                _rounded(found.ratio, 4),
+                found.unpaired,
+            ]
+        )
+    return table
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    """A figure rounded for the sheet, None staying None."""
+    return None if value is None else round(value, digits)
 
 
 def _grouped(query) -> dict[int, dict[str, int]]:

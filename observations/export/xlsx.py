@@ -153,12 +153,17 @@ def summary_sheet(workbook: Workbook, tables) -> None:
         for offset, values in enumerate(table.rows, start=header_row + 1):
             sheet.write_string(offset, 0, str(values[0]))
             for col, value in enumerate(values[1:], start=1):
-                if value is not None:
+                if isinstance(value, str):
+                    sheet.write_string(offset, col, value)
+                elif value is not None:
                     fmt = workbook.percent if table.percent else None
                     sheet.write_number(offset, col, value, fmt)
         last = header_row + len(table.rows)
         if table.chart and table.rows and len(table.header) > 1:
             _chart(workbook, sheet, table, header_row, last)
+        if table.note:
+            last += 1
+            sheet.write_string(last, 0, table.note)
         row = last + (20 if table.chart and table.rows else 3)
 
 

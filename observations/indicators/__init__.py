@@ -23,6 +23,7 @@ from .results import (
     SiteDashboard,
     Totals,
 )
+from .staying import Staying, site_staying, staying_ratios
 from .timing import heat_map, weekly
 from .visitors import CATEGORIES, WINDOWS, mixing, visitor_mix, visitor_mix_by_window
 
@@ -45,6 +46,7 @@ __all__ = [
     "Rate",
     "Shares",
     "SiteDashboard",
+    "Staying",
     "Totals",
     "by_place",
     "comparison",
@@ -57,6 +59,8 @@ __all__ = [
     "recent_sessions",
     "site_dashboard",
     "site_overview",
+    "site_staying",
+    "staying_ratios",
     "totals",
     "visitor_mix",
     "visitor_mix_by_window",

@@ -27,6 +27,41 @@ def count_columns(data: StudyData) -> list[tuple[str, str, str]]:
     ]
 
 
+def context_cells(
+    data: StudyData, weather: dict, session, zone_id: int, survey: tuple, row_id: int, total: int
+) -> list:
+    """The protocol's context columns (CONTEXT_COLUMNS) of one row: the study, the place,
+    the survey (its id, start and stop, as stored UTC times), the conditions and observer."""
+    survey_id, start, stop = survey
+    site = data.sites[session.site_id]
+    zone = data.zones.get(zone_id)
+    return [
+        "",
+        "",
+        "",
+        "1.0",
+        data.study.slug,
+        zone_id,
+        "",
+        site.city,
+        "",
+        site.name,
+        zone.name if zone else "",
+        "",
+        survey_id,
+        pldp_time(data.local(start)),
+        pldp_time(data.local(stop)),
+        "absolute",
+        "analogue",
+        ", ".join(MICROCLIMATE[c] for c in weather.get(session.id, []) if c in MICROCLIMATE),
+        "" if session.temperature_c is None else session.temperature_c,
+        TIME_CHARACTER.get(session.programme, ""),
+        data.observers.get(session.fieldworker_id, ""),
+        row_id,
+        total,
+    ]
+
+
 def write_pldp(data: StudyData, path: str, advance: Callable[[int], None]) -> dict[str, int]:
     """Write the covered scans as a PLDP single-table CSV; return the row count."""
     counts = count_columns(data)
@@ -46,11 +81,9 @@ def write_pldp(data: StudyData, path: str, advance: Callable[[int], None]) -> di
         .where(Scan.session_id.in_(data.session_filter()), Scan.retracted.is_(False))
         .order_by(Scan.session_id, Scan.zone_id, Scan.observed_at, Scan.id)
     )
-    written = 0
     row_ids: dict[tuple[int, int], int] = {}
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CONTEXT_COLUMNS + [column for _, _, column in counts])
+
+    def lines():
         for (_scan_id, session_id, zone_id, observed_at), group in groupby(
             rows, key=lambda r: (r[0], r[1], r[2], r[3])
         ):
@@ -66,38 +99,24 @@ def write_pldp(data: StudyData, path: str, advance: Callable[[int], None]) -> di
                 per_category.values(), default=0
             )
             session = data.sessions[session_id]
-            site = data.sites[session.site_id]
-            zone = data.zones.get(zone_id)
             key = (session_id, zone_id)
             row_ids[key] = row_ids.get(key, 0) + 1
-            context = [
-                "",
-                "",
-                "",
-                "1.0",
-                data.study.slug,
-                zone_id,
-                "",
-                site.city,
-                "",
-                site.name,
-                zone.name if zone else "",
-                "",
-                session.uuid,
-                pldp_time(data.local(observed_at)),
-                pldp_time(data.local(session.ended_at)),
-                "absolute",
-                "analogue",
-                ", ".join(
-                    MICROCLIMATE[c] for c in weather.get(session_id, []) if c in MICROCLIMATE
-                ),
-                "" if session.temperature_c is None else session.temperature_c,
-                TIME_CHARACTER.get(session.programme, ""),
-                data.observers.get(session.fieldworker_id, ""),
-                row_ids[key],
-                total,
-            ]
-            writer.writerow([cell(v) for v in context] + values)
+            survey = (session.uuid, observed_at, session.ended_at)
+            context = context_cells(data, weather, session, zone_id, survey, row_ids[key], total)
+            yield context + values
+
+    header = CONTEXT_COLUMNS + [column for _, _, column in counts]
+    return write_rows(path, header, lines(), advance)
+
+
+def write_rows(path: str, header: list[str], rows, advance: Callable[[int], None]) -> dict:
+    """Write a PLDP table (UTF-8 with a BOM, formula-like text defused); return its rows."""
+    written = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([cell(v) for v in row])
             written += 1
             if not written % 5000:
                 advance(5000)

@@ -20,8 +20,9 @@ from ..sync import MAX_BATCH, sync_in_transaction
 from ..validation import Invalid
 from .columns import normalise
 from .dialects import DESCRIPTION
+from .kinds import MOVING, NAMES
 from .reading import Reading, read_locations, read_table
-from .records import records_of
+from .records import records_of, refuse_long_counts
 from .report import ImportRefused, ImportReport
 
 __all__ = ["ImportRefused", "ImportReport", "import_pldp"]
@@ -77,13 +78,16 @@ def _extend_codebook(study: Study, reading: Reading) -> list[str]:
     return [f"{key}:{code}" for key, code in missing]
 
 
-def _zones(study: Study, reading: Reading, places: dict) -> dict[str, tuple[int, int]]:
-    """{location id: (zone id, site id)}, creating sites and zones that do not exist yet."""
+def _zones(
+    study: Study, reading: Reading, places: dict, actor: User | None
+) -> dict[str, tuple[int, int]]:
+    """{location id: (zone id, site id)}, creating sites and zones that do not exist yet; in
+    a people-moving table the zones are counting lines."""
     sites = {s.name: s for s in db.session.scalars(select(Site).filter_by(study_id=study.id))}
     zones: dict[str, tuple[int, int]] = {}
     for survey in reading.surveys.values():
         location = survey.location
-        if location in zones:
+        if location in zones or survey.refused:
             continue
         place = places.get(location, {})
         names = {**survey.names, **{k: v for k, v in place.items() if isinstance(v, str) and v}}
@@ -118,12 +122,26 @@ def _zones(study: Study, reading: Reading, places: dict) -> dict[str, tuple[int,
         )
         zone_name = (f"{location} · {detail}" if detail and detail != site_name else location)[:120]
         zone = db.session.scalar(select(Zone).filter_by(site_id=site.id, name=zone_name))
+        moving = reading.kind == MOVING
         if zone is None:
-            zone = Zone(site_id=site.id, name=zone_name, position=len(site.zones))
+            zone = Zone(
+                site_id=site.id, name=zone_name, position=len(site.zones), counting_line=moving
+            )
             db.session.add(zone)
             db.session.flush()
+        elif moving and not zone.counting_line:
+            _mark_counting_line(zone, study, actor, reading)
         zones[location] = (zone.id, site.id)
     return zones
+
+
+def _mark_counting_line(zone: Zone, study: Study, actor: User | None, reading: Reading) -> None:
+    """People were counted passing an existing zone: it becomes a counting line (audited)."""
+    zone.counting_line = True
+    db.session.flush()
+    changes = {"counting_line": [False, True]}
+    audit.record("update", "zone", zone.id, changes, actor=actor, study_id=study.id)
+    reading.warnings.append(f"zone {zone.name} is now a counting line: people were counted passing")
 
 
 def _place_text(location: str, value: str, column) -> str:
@@ -206,6 +224,7 @@ def import_pldp(
     via: str = "",
     encoding: str = "",
     dry_run: bool = False,
+    kind: str | None = None,
 ) -> ImportReport:
     """Import a PLDP single-table CSV (text, in either dialect) into the study; create the
     study if needed. All or nothing: one transaction, committed at the end.
@@ -219,7 +238,16 @@ def import_pldp(
     """
     try:
         report = _import(
-            table, study_slug, locations, study_name, timezone, actor, progress, via, dry_run
+            table,
+            study_slug,
+            locations,
+            study_name,
+            timezone,
+            actor,
+            progress,
+            via,
+            dry_run,
+            kind,
         )
     except BaseException:
         db.session.rollback()
@@ -245,6 +273,7 @@ def _import(
     progress: Callable[[float], None] | None,
     via: str,
     dry_run: bool,
+    kind: str | None,
 ) -> ImportReport:
     """The import, up to (not including) its commit or rollback."""
     study, created = _study(study_slug, study_name, timezone, actor)
@@ -253,18 +282,20 @@ def _import(
         for category, codes in codebook.codes_by_category(study).items()
         for c in codes
     }
-    reading = read_table(table, known)
+    reading = read_table(table, known, kind)
     if reading.dialect is None:
         raise _not_pldp()
     places = read_locations(locations) if locations else {}
     report = ImportReport(study=study.slug, created_study=created, rows=reading.rows)
     report.dialect, report.dry_run = DESCRIPTION[reading.dialect], dry_run
+    report.kind = f"{NAMES[reading.kind]} ({reading.kind_reason})"
     report.added_codes = _extend_codebook(study, reading)
-    zones = _zones(study, reading, places)
+    refuse_long_counts(reading)
+    zones = _zones(study, reading, places, actor)
     _store(study, records_of(study, reading, zones, _observer), report, actor, progress)
     report.rows_imported = reading.rows - len(reading.rejected)
     report.rejected = reading.rejected
-    report.people = sum(s.people for s in reading.surveys.values())
+    report.people = sum(s.people for s in reading.surveys.values() if not s.refused)
     report.mapped = {column: f"{c}:{x}" for column, (c, x) in reading.mapped.items()}
     report.mapped.update({column: f"{c}:{x}" for column, (c, x, *_) in reading.extension.items()})
     report.refused, report.unknown = reading.refused, reading.unknown
@@ -272,6 +303,7 @@ def _import(
     report.points, report.point_columns = reading.points, reading.point_columns
     report.warnings = reading.warnings + report.warnings
     changes = {"rows": [None, reading.rows], "sessions": [None, report.sessions]}
+    changes["kind"] = [None, reading.kind]
     if via:
         changes["via"] = [None, via]
     audit.record("import", "pldp", study.slug, changes, actor=actor, study_id=study.id)

@@ -103,9 +103,10 @@ def create_job(
     rows: int,
     locations: tuple[str, bytes] | None = None,
     encoding: str = "",
+    kind: str = "",
 ) -> ImportJob:
     """Record a new import of (file name, bytes), queued (the caller commits); `encoding`
-    (kept in its settings) is the one the user chose, "" to detect it."""
+    and `kind` (kept in its settings) are what the user chose, "" to detect them."""
     job = ImportJob(
         study_id=study.id,
         user_id=user.id,
@@ -114,7 +115,7 @@ def create_job(
         locations_name=stored_name(locations[0]) if locations else "",
         locations=locations[1] if locations else None,
         rows=rows,
-        settings={"encoding": encoding} if encoding else {},
+        settings={key: value for key, value in (("encoding", encoding), ("kind", kind)) if value},
     )
     db.session.add(job)
     db.session.flush()
@@ -151,6 +152,7 @@ def run_job(app: Flask, job_id: int) -> None:
             lambda: jobrows.alive(app, ImportJob, job_id), max(0.1, stale_seconds(app) / 10)
         )
         given = (job.settings or {}).get("encoding") or None
+        kind = (job.settings or {}).get("kind") or None
         # SQLite has one writer: the import's one transaction holds it, so progress could
         # only be written after the end (the heartbeat's misses are harmless).
         if db.engine.dialect.name == "sqlite":
@@ -166,6 +168,7 @@ def run_job(app: Flask, job_id: int) -> None:
                     progress=progress,
                     via="web",
                     encoding=used + ("" if given else " (detected)"),
+                    kind=kind,
                 )
         except ImportRefused as refused:
             reasons = "; ".join(refused.report.reasons())

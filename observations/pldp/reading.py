@@ -1,8 +1,9 @@
 """Reading a PLDP single-table CSV (and its locations file) into surveys with counts.
 
 A survey is the rows of one location and survey id: they become one session with one
-scan. Every count column is mapped to a codebook code, added to the codebook, refused
-(race and ethnicity) or reported as unknown; nothing is dropped without a word.
+scan (people staying) or one people-moving count (people moving: kinds.py). Every count
+column is mapped to a code, added to the codebook, refused (race and ethnicity) or reported
+as unknown; nothing is dropped without a word.
 """
 
 import csv
@@ -20,10 +21,15 @@ from .columns import (
     normalise,
 )
 from .dialects import CAMEL, COMPLETED, POINT, POINT_COLUMNS, SNAKE, camel_column, detect
+from .kinds import MOVING, STAYING, mode_of
+from .kinds import detect as detect_kind
 from .times import camel_time, looks_fahrenheit, snake_times
 
 # A survey without a stop time is taken to last this long (Seattle's counts: 10 minutes).
 DEFAULT_MINUTES = 10
+# The categories of a people-moving count; the protocol's groups (group_1 …) are read as
+# the codebook's company codes, which are the count's group sizes.
+MOVING_CATEGORIES = ("mode", "gender", "age", "group")
 
 
 @dataclass
@@ -42,6 +48,8 @@ class Survey:
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     people: int = 0
     rows: int = 0
+    lines: list[int] = field(default_factory=list)  # the table's lines of its rows
+    refused: bool = False  # its rows were rejected after reading (e.g. a count too long)
 
 
 @dataclass
@@ -62,6 +70,8 @@ class Reading:
     point_columns: list[str] = field(default_factory=list)
     unknown_text: dict[str, int] = field(default_factory=dict)  # unknown columns: text cells
     completed: dict[str, int] = field(default_factory=dict)  # camel: unknowns added
+    kind: str = STAYING
+    kind_reason: str = ""
 
 
 def _columns(headers: list[str], known: set[tuple[str, str]], reading: Reading) -> dict:
@@ -99,7 +109,33 @@ def _columns(headers: list[str], known: set[tuple[str, str]], reading: Reading) 
             reading.unknown[header] = 0
         if plan[header][0] == POINT:
             reading.point_columns.append(header.strip())
+    if reading.kind == MOVING:
+        _moving_plan(plan, reading)
     return plan
+
+
+def _moving_plan(plan: dict, reading: Reading) -> None:
+    """A people-moving table's columns: modes, gender, age and group; others are unknown."""
+    for header, (kind, target) in plan.items():
+        mode = mode_of(normalise(header))
+        if mode:
+            plan[header] = ("count", ("mode", mode))
+        elif kind == "count":
+            category, code = target
+            category = "group" if category == "company" else category
+            if category in MOVING_CATEGORIES:
+                plan[header] = ("count", (category, code))
+            else:
+                plan[header] = ("unknown", None)
+                reading.unknown[header] = 0
+        else:
+            continue
+        reading.extension.pop(header, None)
+        reading.mapped.pop(header, None)
+        if mode:
+            reading.unknown.pop(header, None)
+        if plan[header][0] == "count":
+            reading.mapped[header] = plan[header][1]
 
 
 def _number(text: str) -> int:
@@ -167,13 +203,19 @@ def _row_numbers(row: dict, plan: dict, context: dict, reading: Reading) -> tupl
     return counts, ""
 
 
-def read_table(text: str, known: set[tuple[str, str]]) -> Reading:
-    """Read a PLDP single-table CSV, in either dialect, into surveys."""
+def read_table(text: str, known: set[tuple[str, str]], kind: str | None = None) -> Reading:
+    """Read a PLDP single-table CSV, in either dialect, into surveys: of people staying or
+    moving as `kind` says, or as its columns tell (kinds.py) when it is None."""
     reading = Reading()
     table = csv.DictReader(io.StringIO(text))
     reading.dialect = detect(table.fieldnames or [])
     if reading.dialect is None:
         return reading
+    if kind:
+        reading.kind, reading.kind_reason = kind, "given"
+    else:
+        kind, why = detect_kind(table.fieldnames or [])
+        reading.kind, reading.kind_reason = kind, f"detected: {why}"
     plan = _columns(table.fieldnames or [], known, reading)
     points = [h for h, (kind, _k) in plan.items() if kind == POINT]
     for line, row in enumerate(table, start=2):
@@ -228,7 +270,9 @@ def read_table(text: str, known: set[tuple[str, str]]) -> Reading:
                 reading.refused[header] += number
             elif kind == "unknown":
                 reading.unknown[header] += number
-        if reading.dialect == CAMEL:
+        if reading.kind == MOVING:
+            people = _complete_modes(row_counts, people, reading)
+        elif reading.dialect == CAMEL:
             people = _complete(row_counts, reading)
         for target, number in row_counts.items():
             survey.counts[target] = survey.counts.get(target, 0) + number
@@ -242,11 +286,11 @@ def read_table(text: str, known: set[tuple[str, str]]) -> Reading:
                 if group_size <= 7
                 else "large_group"
             )
-            survey.counts[("company", company)] = (
-                survey.counts.get(("company", company), 0) + people
-            )
+            group = ("group" if reading.kind == MOVING else "company", company)
+            survey.counts[group] = survey.counts.get(group, 0) + people
         survey.people += people
         survey.rows += 1
+        survey.lines.append(line)
     if reading.fahrenheit:
         reading.warnings.append(
             "column Temperature read as degrees Fahrenheit (values above "
@@ -268,6 +312,22 @@ def _complete(counts: dict[tuple[str, str], int], reading: Reading) -> int:
         if missing:
             counts[(category, "unknown")] = counts.get((category, "unknown"), 0) + missing
             reading.completed[category] = reading.completed.get(category, 0) + missing
+    return people
+
+
+def _complete_modes(counts: dict[tuple[str, str], int], total: int, reading: Reading) -> int:
+    """A people-moving row's people: its row_total, or the most any of its categories
+    counts; those without a mode among the table's columns have mode `other` (PLDP: a
+    person whose mode the survey does not list has none of its mode attributes)."""
+    totals = {
+        category: sum(n for (c, _code), n in counts.items() if c == category)
+        for category in MOVING_CATEGORIES
+    }
+    people = max(total, *totals.values())
+    missing = people - totals["mode"]
+    if missing:
+        counts[("mode", "other")] = counts.get(("mode", "other"), 0) + missing
+        reading.completed["mode"] = reading.completed.get("mode", 0) + missing
     return people
 
 

@@ -1,4 +1,5 @@
-"""The sync records a PLDP import makes: per survey an ended session with one scan.
+"""The sync records a PLDP import makes: per survey an ended session with one scan (people
+staying) or one people-moving count (people moving).
 
 Their UUIDs derive from the study and the file's own ids (location, survey, start), so the
 sync service recognises a second import of the same file and adds nothing.
@@ -11,9 +12,13 @@ from zoneinfo import ZoneInfo
 from .. import codebook
 from ..models import Study, User
 from .columns import programme_code, weather_code
-from .reading import Reading, survey_minutes
+from .kinds import MOVING
+from .reading import Reading, Survey, survey_minutes
 
 NAMESPACE = uuid.UUID("8b0b7c55-4a8e-4f5a-9f5e-1d4c7f0f2a11")
+# A people-moving count lasts 1 to 60 minutes (sync/parse.py).
+LONGEST_COUNT = 60
+TOO_LONG = "a count longer than 60 minutes (Terloops counts passers-by for 1 to 60 minutes)"
 
 
 def records_of(
@@ -22,7 +27,8 @@ def records_of(
     zones: dict[str, tuple[int, int]],
     observer: Callable[[Study, str, User | None], User],
 ) -> list[tuple[User, list[dict]]]:
-    """Sync records per observer: each survey becomes an ended session with one scan."""
+    """Sync records per observer: each survey becomes an ended session with one scan or,
+    in a people-moving table, one people-moving count."""
     zone_info = ZoneInfo(study.timezone)
     version = codebook.current_version(study)
     valid = codebook.codes_by_category(study)
@@ -33,6 +39,9 @@ def records_of(
         if survey.start is None:
             reading.warnings.append(f"survey {survey_id} at {location}: no readable time; skipped")
             continue
+        if survey.refused:
+            continue
+        minutes = minutes_of(survey)
         surveyor = survey.surveyor.strip()[:40]
         observers.setdefault(surveyor, observer(study, surveyor, None))
         key = f"{study.slug}|{location}|{survey_id}|{survey.start:%Y%m%d%H%M}"
@@ -46,8 +55,9 @@ def records_of(
         temperature = _celsius(survey.temperature, reading.fahrenheit)
         counts: dict[str, dict[str, int]] = {}
         for (category, code), number in survey.counts.items():
-            counts.setdefault(category, {})[code] = min(number, 9999)
-        conditions = [] if survey.people or counts else ["empty"]
+            # A scan holds up to 9,999 people per code; a count's limit is the sync's own.
+            number = number if reading.kind == MOVING else min(number, 9999)
+            counts.setdefault(category, {})[code] = number
         zone_id, site_id = zones[location]
         records = [
             {
@@ -63,19 +73,57 @@ def records_of(
                 "programme": _programme(survey.conditions, reading),
                 "codebook_version": version,
             },
-            {
-                "uuid": str(uuid.uuid5(NAMESPACE, key + "|scan")),
-                "kind": "scan",
-                "session": session_uuid,
-                "zone": zone_id,
-                "observed_at": start.isoformat(),
-                "counts": counts,
-                "conditions": conditions,
-                "codebook_version": version,
-            },
+            _counted(survey, reading, key, session_uuid, zone_id, start, minutes, counts)
+            | {"codebook_version": version},
         ]
         per_observer.setdefault(surveyor, []).extend(records)
     return [(observers[surveyor], records) for surveyor, records in per_observer.items()]
+
+
+def _counted(
+    survey: Survey,
+    reading: Reading,
+    key: str,
+    session_uuid: str,
+    zone_id: int,
+    start,
+    minutes: int,
+    counts: dict,
+) -> dict:
+    """The survey's counts: a scan of the zone, or a people-moving count at the line."""
+    kind = "passers" if reading.kind == MOVING else "scan"
+    record = {
+        "uuid": str(uuid.uuid5(NAMESPACE, f"{key}|{kind}")),
+        "kind": kind,
+        "session": session_uuid,
+        "zone": zone_id,
+    }
+    if kind == "passers":
+        return record | {
+            "started_at": start.isoformat(),
+            "minutes": minutes,
+            "counts": {"mode": {}} | counts,
+        }
+    return record | {
+        "observed_at": start.isoformat(),
+        "counts": counts,
+        "conditions": [] if survey.people or counts else ["empty"],
+    }
+
+
+def minutes_of(survey: Survey) -> int:
+    """How many whole minutes a survey lasted (at least one)."""
+    return max(1, round(survey_minutes(survey).total_seconds() / 60))
+
+
+def refuse_long_counts(reading: Reading) -> None:
+    """In a people-moving table, reject the rows of the surveys too long to be a count."""
+    if reading.kind != MOVING:
+        return
+    for survey in reading.surveys.values():
+        if survey.start is not None and minutes_of(survey) > LONGEST_COUNT:
+            survey.refused = True
+            reading.rejected += [(line, TOO_LONG) for line in survey.lines]
 
 
 def _celsius(text: str, fahrenheit: bool) -> float | None:

@@ -39,6 +39,7 @@ class ImportReport:
     unknown_text: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     dialect: str = ""
+    kind: str = ""
     encoding: str = ""
     points: int = 0
     point_columns: list[str] = field(default_factory=list)
@@ -82,6 +83,8 @@ class ImportReport:
             + ", ".join(f"{k} {v}" for k, v in sorted(self.sessions.items())),
             f"people counted: {self.people}",
         ]
+        if self.kind:
+            out.append(f"kind: {self.kind}")
         if self.dialect:
             out.append(f"dialect: {self.dialect}")
         if self.encoding:
@@ -89,7 +92,10 @@ class ImportReport:
         out += [f"mapped: {column} → {target}" for column, target in self.mapped.items()]
         out += [f"added to the codebook: {code}" for code in self.added_codes]
         out += [
-            f"counted as {category}:unknown: {n} people the row counted without a {category}"
+            f"counted as mode:other: {n} people the rows counted (row_total, gender, age or "
+            "group) beyond their modes"
+            if category == "mode"
+            else f"counted as {category}:unknown: {n} people the row counted without a {category}"
             for category, n in self.completed.items()
         ]
         if self.points:

@@ -8,6 +8,7 @@ from .. import indicators
 from ..charts import workbook
 from ..dashboards import compare, describe, filtering, site
 from ..dashboards.labels import PLACE_LEVELS, labels_of
+from ..dashboards.staying import staying_panel
 from ..errors import render_error
 from ..extensions import db
 from ..models import Site
@@ -25,10 +26,18 @@ def _site(site_id: int) -> Site:
 
 
 def _site_panels(found: Site):
-    """The filters read from the query string and the site dashboard's panels."""
+    """The filters read from the query string and the site dashboard's panels (with the
+    staying ratio when the site has people-moving counts)."""
     reading = filtering.read(g.study, request.args, "site", site=found)
     board = indicators.site_dashboard(g.study, found, reading.filters)
-    return reading, board, site.panels(board, labels_of(g.study))
+    panels = site.panels(board, labels_of(g.study))
+    staying = staying_panel(
+        indicators.site_staying(g.study, found.id, reading.filters),
+        {zone.id: zone.name for zone in found.zones},
+    )
+    if staying is not None:
+        panels[staying.key] = staying
+    return reading, board, panels
 
 
 def _compare_panels():

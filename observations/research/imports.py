@@ -64,7 +64,7 @@ def _uploads(form: ImportForm) -> tuple[tuple[str, bytes], int, tuple[str, bytes
 @body_limit("IMPORT_MAX_BYTES", _too_large)
 @csrf.exempt
 def import_page():
-    """Upload a PLDP table into this study."""
+    """Upload a PLDP table (people staying or moving) into this study."""
     if request.method == "POST":
         try:
             csrf.protect()
@@ -84,7 +84,13 @@ def import_page():
             getattr(form, name).errors = list(messages)
         return _page(form, 422)
     job = import_jobs.create_job(
-        g.study, current_user, table, rows, locations, encoding=form.encoding.data or ""
+        g.study,
+        current_user,
+        table,
+        rows,
+        locations,
+        encoding=form.encoding.data or "",
+        kind=form.kind.data or "",
     )
     db.session.commit()
     if import_jobs.is_inline(job):

@@ -31,6 +31,7 @@ def test_one_csv_per_sheet_with_a_bom(study, tmp_path):
             "Sites",
             "Sessions",
             "Scans",
+            "Passers-by",
             "Encounters",
             "Notes",
             "Summary",

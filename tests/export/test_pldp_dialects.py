@@ -26,12 +26,13 @@ COLUMNS = {
 MAX_REPORT_LINES = 80
 
 
-def csv_sums(text: str) -> Counter:
-    """Straight sums over the camelCase CSV, per gender and age column."""
+def csv_sums(text: str, columns: dict = COLUMNS) -> Counter:
+    """Straight sums over the camelCase CSV, per gender and age column (or the columns
+    given: {column: (category, code)})."""
     sums = Counter()
     for row in csv.DictReader(io.StringIO(text)):
         row = {key.strip(): value for key, value in row.items()}
-        for column, target in COLUMNS.items():
+        for column, target in columns.items():
             sums[target] += int(row[column] or 0)
     return sums
 

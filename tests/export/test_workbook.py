@@ -26,7 +26,17 @@ from observations.models import (
 )
 from observations.sync import sync_records
 
-SHEETS = ["About", "Codebook", "Sites", "Sessions", "Scans", "Encounters", "Notes", "Summary"]
+SHEETS = [
+    "About",
+    "Codebook",
+    "Sites",
+    "Sessions",
+    "Scans",
+    "Passers-by",
+    "Encounters",
+    "Notes",
+    "Summary",
+]
 
 
 # Exports of the demo (40,000 rows) are the slow part of these tests: an export already made
@@ -107,6 +117,7 @@ def test_counts_equal_the_database(study, tmp_path):
     assert counts["Encounters"] == total(Encounter, Encounter.retracted.is_(False))
     assert counts["Notes"] == total(FieldNote)
     assert counts["Scans"] == total(ScanCount) + total(ScanCondition)
+    assert counts["Passers-by"] == total(PasserCount, PasserCount.retracted.is_(False)) > 300
 
 
 def test_cells_are_typed(study, tmp_path):
@@ -266,6 +277,10 @@ def test_summary_has_tables_and_native_charts(study, tmp_path):
     overview = next(i for i, r in enumerate(values) if r[0] == "Locatie")
     first_site = values[overview + 1]
     assert isinstance(first_site[1], int) and first_site[4] > 0, "encounters per hour"
+    staying = next(i for i, r in enumerate(values) if str(r[0]).startswith("Verblijfsratio"))
+    lines = values[staying + 2 : staying + 7]
+    assert len({r[0] for r in lines}) == len({r[1] for r in lines}) == 5, "a line per site"
+    assert all(0 < r[8] < 1 for r in lines), "people staying per scan ÷ passers per hour"
 
 
 def test_encounter_times_are_the_stored_times_in_local_time(study, tmp_path):

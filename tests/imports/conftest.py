@@ -66,11 +66,13 @@ def upload(
     table: bytes | None,
     locations: bytes | None = None,
     encoding: str = "",
+    kind: str = "",
     **kwargs,
 ):
-    """Post the import form with the files (name, bytes) given, and an encoding ("": detect)."""
+    """Post the import form with the files (name, bytes) given, an encoding and the kind
+    of table ("": detect them)."""
     token = csrf_token(client.get(page_of(slug)).get_data(as_text=True))
-    data = {"csrf_token": token, "encoding": encoding}
+    data = {"csrf_token": token, "encoding": encoding, "kind": kind}
     if table is not None:
         data["table"] = (io.BytesIO(table), "counts.csv")
     if locations is not None:
