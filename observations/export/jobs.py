@@ -45,7 +45,7 @@ def create_job(study: Study, user: User, options: ExportOptions) -> ExportJob:
     remove_expired_files(study)
     # The study's local time, as the list of past exports shows it.
     stamp = utcnow().astimezone(ZoneInfo(study.timezone)).strftime("%Y%m%d-%H%M%S")
-    suffix = "-pldp" if options.format == "pldp" else ""
+    suffix = {"pldp": "-pldp", "pldp-moving": "-pldp-moving"}.get(options.format, "")
     job = ExportJob(
         study_id=study.id,
         user_id=user.id,

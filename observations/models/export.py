@@ -19,7 +19,7 @@ class ExportJob(JobRow, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    format: Mapped[str] = mapped_column(sa.String(10))
+    format: Mapped[str] = mapped_column(sa.String(20))
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     row_counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     file_name: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -33,6 +33,7 @@ class ExportForm(Form):
             SelectChoice("xlsx", _l("Excel workbook (.xlsx)")),
             SelectChoice("csv", _l("CSV files in a zip (UTF-8)")),
             SelectChoice("pldp", _l("PLDP 1.0 single table (scans, CSV)")),
+            SelectChoice("pldp-moving", _l("PLDP 1.0 people moving (passers-by counts, CSV)")),
         ],
     )
     labels = RadioField(

@@ -1,5 +1,6 @@
 """The export page: roles, filters, presets, background jobs and their failures."""
 
+import csv
 import io
 import re
 import time
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 
 from observations import demo
 from observations.extensions import db
-from observations.models import ExportJob, ExportPreset, Site
+from observations.models import ExportJob, ExportPreset, PasserCount, PasserTally, Site
 from tests.conftest import AuthActions, csrf_token
 
 PAGE = "/studies/demo/research/export"
@@ -73,6 +74,25 @@ def test_the_form_filters_the_export(app, lead):
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         sessions = archive.read("Sessions.csv").decode("utf-8-sig").splitlines()[1:]
     assert sessions and all("Wijkpark Cromvliet" in line for line in sessions)
+
+
+def test_the_passers_by_counts_download_as_a_pldp_people_moving_table(app, lead):
+    with app.app_context():
+        stored = db.session.scalar(
+            sa.select(sa.func.sum(PasserTally.count))
+            .join(PasserCount)
+            .where(PasserTally.category == "mode", PasserCount.retracted.is_(False))
+        )
+    response = post(lead, export="1", format="pldp-moving")
+    assert response.status_code == 200
+    assert re.search(
+        r"terloops-demo-\d{8}-\d{6}-pldp-moving\.csv", response.headers["Content-Disposition"]
+    )
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert {"row_total", "mode_pedestrian", "mode_bicyclist", "group_8+"} <= set(rows[0])
+    assert stored and sum(int(row["row_total"]) for row in rows) == stored
+    page = lead.get(PAGE).get_data(as_text=True)
+    assert "pldp-moving" in page, "the past export lists its format"
 
 
 def test_bad_period_is_explained_and_settings_kept(lead):
