@@ -8,7 +8,7 @@ with an API token (test_route_matrix._calls). Added to expectations.ROWS.
 
 from tests.access.rows import Row, in_study
 
-TABLES = ("sessions", "scans", "encounters", "notes", "sites", "codebook")
+TABLES = ("sessions", "scans", "encounters", "notes", "passers", "sites", "codebook")
 READERS = ("lead", "coordinator")
 
 
