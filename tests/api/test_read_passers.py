@@ -128,15 +128,17 @@ def test_the_pages_hold_every_count_once_with_all_its_people(client, tellen, lim
     assert len(last["data"]) == 6 and last["next"] is None, "a full last page has no next"
 
 
-@pytest.mark.parametrize(
-    ("labels", "mode", "age"),
-    [
-        ("codes", "mode_on_foot", "age_65+"),
-        ("en", "Mode: on foot", "Age (perceived): 65+"),
-        ("nl", "Vervoerswijze: te voet", "Leeftijd (geschat): 65+"),
-    ],
-)
-def test_columns_carry_their_types_and_follow_the_labels(client, tellen, labels, mode, age):
+# Two code columns' headers per labels setting: people on foot, and aged 65+.
+HEADERS = {
+    "codes": ("mode_on_foot", "age_65+"),
+    "en": ("Mode: on foot", "Age (perceived): 65+"),
+    "nl": ("Vervoerswijze: te voet", "Leeftijd (geschat): 65+"),
+}
+
+
+@pytest.mark.parametrize("labels", list(HEADERS))
+def test_columns_carry_their_types_and_follow_the_labels(client, tellen, labels):
+    mode, age = HEADERS[labels]
     body = client.get(f"{URL}?labels={labels}", headers=bearer(tellen.token)).get_json()
     types = {c["name"]: c["type"] for c in body["columns"]}
     assert (types["passer_id"], types["start"], types["per_hour"]) == (
