@@ -498,8 +498,8 @@ def document() -> dict:
             "analysis tools. Authenticate with a personal API token "
             "(Authorization: Bearer …) or the browser session plus "
             "its CSRF token in X-CSRFToken (not needed to read). "
-            "The read endpoints /studies/{slug}/sessions, scans, encounters, notes, sites "
-            "and codebook give the Excel export's sheets with the same columns and labels: "
+            "The read endpoints /studies/{slug}/sessions, scans, encounters, notes, passers, "
+            "sites and codebook give the Excel export's sheets with the same columns and labels: "
             "JSON in pages (follow `next`), or ?format=csv for the whole table. "
             "/studies/{slug}/indicators gives the dashboards' indicators in one JSON object, "
             "or one figure's table with ?format=csv&figure=NAME.",

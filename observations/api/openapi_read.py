@@ -4,6 +4,7 @@ Row schemas are made from the workbook's own columns (export/source.py), so the 
 cannot drift from what the endpoints send.
 """
 
+from ..export.passers import PASSERS_COLUMNS, VERSION_COLUMN
 from ..export.source import (
     CODEBOOK_COLUMNS,
     ENCOUNTERS_COLUMNS,
@@ -22,6 +23,7 @@ COLUMNS = {
     "scans": SCANS_COLUMNS,
     "encounters": ENCOUNTERS_COLUMNS,
     "notes": NOTES_COLUMNS,
+    "passers": [*PASSERS_COLUMNS, VERSION_COLUMN],
     "sites": SITES_COLUMNS,
     "codebook": CODEBOOK_COLUMNS,
 }
@@ -31,6 +33,7 @@ REQUIRED = {
     "scans": ("session_id", "scan_id", "site", "time", "category", "code", "count"),
     "encounters": ("session_id", "encounter_id", "site", "time", "encounter_type"),
     "notes": ("session_id", "note_id", "site", "time", "text"),
+    "passers": ("passer_id", "session_id", "site", "zone", "start", "minutes", "total", "per_hour"),
     "sites": ("site_id", "site", "site_type"),
     "codebook": ("category", "applies_to", "code", "label_nl", "label_en", "introduced_in"),
 }
@@ -46,6 +49,7 @@ SUMMARIES = {
     "scans": "Scans in long format: a row per scan × category × code",
     "encounters": "Encounters, one row each, with a 0/1 column per flag",
     "notes": "Field notes, one row each",
+    "passers": "People-moving counts (passers-by), one row each, with a column per code",
     "sites": "Sites with their zones, a row per zone",
     "codebook": "The codebook: every category and code in Dutch and English",
 }
@@ -54,6 +58,7 @@ KEYS = {
     "scans": "scan_id, category and code (the raw code, whatever the labels)",
     "encounters": "encounter_id",
     "notes": "note_id",
+    "passers": "passer_id",
 }
 # The indicators endpoint (indicator_reading.py), described in openapi_indicators.py.
 INDICATOR_PATHS: dict = openapi_indicators.PATHS
@@ -120,6 +125,35 @@ EXAMPLES = {
         "text": "Koffiebar is het ontmoetingspunt voor ouderen in de ochtend.",
         "codebook_version": 1,
     },
+    "passers": {
+        "passer_id": 2,
+        "session_id": 1,
+        "site": "Wijkpark Cromvliet",
+        "zone": "Bankjes bij de vijver",
+        "observer": "W01",
+        "start": "2026-10-16 15:55:00",
+        "minutes": 10,
+        "total": 21,
+        "per_hour": 126.0,
+        "Vervoerswijze: te voet": 16,
+        "Vervoerswijze: fiets": 4,
+        "Vervoerswijze: rolstoel of ander hulpmiddel": 0,
+        "Vervoerswijze: in kinderwagen of buggy": 0,
+        "Vervoerswijze: anders": 1,
+        "Gender (zoals waargenomen): man/jongen": 5,
+        "Gender (zoals waargenomen): vrouw/meisje": 15,
+        "Gender (zoals waargenomen): onbekend": 1,
+        "Leeftijd (geschat): 0–14": 0,
+        "Leeftijd (geschat): 15–24": 3,
+        "Leeftijd (geschat): 25–64": 7,
+        "Leeftijd (geschat): 65+": 9,
+        "Leeftijd (geschat): onbekend": 2,
+        "Groepsgrootte: alleen": None,
+        "Groepsgrootte: tweetal": None,
+        "Groepsgrootte: groepje (3–7)": None,
+        "Groepsgrootte: grote groep (8+)": None,
+        "codebook_version": 1,
+    },
     "sites": {
         "site_id": 5,
         "site": "Krachtstation Kanaleneiland",
@@ -152,6 +186,28 @@ def _name(table: str) -> str:
     return table.removesuffix("s").title() + "Row"
 
 
+# Columns a table has beyond its fixed ones, with what the row's schema says of them.
+MORE_COLUMNS = {
+    # A flag column per encounter flag of the study's codebook.
+    "encounters": (
+        " Every encounter flag of the codebook adds a 0/1 column flag_<code>.",
+        {"type": "integer", "enum": [0, 1]},
+    ),
+    # A column per code of the count's categories, before codebook_version.
+    "passers": (
+        " After per_hour comes a column per mode, perceived gender (the codebook's codes), "
+        "perceived age band (the codebook's codes) and group size: the people of the count "
+        "with that code; null where the count did not note that category (only the modes "
+        "are always noted), 0 where it did and nobody had the code. With labels=codes the "
+        "columns are named <category>_<code> (mode_on_foot, gender_woman, age_65+, "
+        'group_pair, …), otherwise "<category label>: <code label>" in the chosen '
+        "language (Vervoerswijze: te voet / Mode: on foot, …). total is the sum of the "
+        "modes; per_hour is total × 60 / minutes, to one decimal.",
+        {"type": "integer", "minimum": 0, "nullable": True},
+    ),
+}
+
+
 def _row(table: str) -> dict:
     """The schema of one row of a table."""
     properties = {}
@@ -159,17 +215,25 @@ def _row(table: str) -> dict:
         schema = LOCAL_TIME if column.kind == "datetime" else TYPES[column.kind]
         nullable = column.header not in REQUIRED[table]
         properties[column.header] = {**schema, **({"nullable": True} if nullable else {})}
-    flags = table == "encounters"
+    more, extra = MORE_COLUMNS.get(table, ("", False))
     return {
         "type": "object",
-        "description": "A row with the workbook's columns, in its order, labelled as asked."
-        + (" Every encounter flag of the codebook adds a 0/1 column flag_<code>." if flags else ""),
+        "description": "A row with the workbook's columns, in its order, labelled as asked." + more,
         "required": [c.header for c in COLUMNS[table]],
         "properties": properties,
-        # A flag column per encounter flag of the study's codebook; other tables have no more.
-        "additionalProperties": {"type": "integer", "enum": [0, 1]} if flags else False,
+        # Only the tables of MORE_COLUMNS have columns beyond the fixed ones.
+        "additionalProperties": extra,
         "example": EXAMPLES[table],
     }
+
+
+def _example_columns(table: str) -> list[dict]:
+    """The columns of a table's example row, typed: the fixed ones as declared, the more
+    columns (flags, codes) as integers."""
+    kinds = {column.header: column.kind for column in COLUMNS[table]}
+    return [
+        {"name": name, "type": COLUMN_TYPES[kinds.get(name, "int")]} for name in EXAMPLES[table]
+    ]
 
 
 def _page(table: str) -> dict:
@@ -200,7 +264,7 @@ def _page(table: str) -> dict:
             "study": "demo",
             "labels": "nl",
             "time_zone": "Europe/Amsterdam",
-            "columns": [{"name": c.header, "type": COLUMN_TYPES[c.kind]} for c in COLUMNS[table]],
+            "columns": _example_columns(table),
             "data": [EXAMPLES[table]],
             "next": example_next if table in PAGED else None,
         },

@@ -1,10 +1,11 @@
 """Read endpoints for analysis tools (R, pandas, Power BI): a study's data as tables.
 
 GET /api/v1/studies/<slug>/<table> for the workbook's sheets: sessions, scans (long format),
-encounters, notes, sites (with zones) and codebook; the same columns and labels
-(export/tables.py). JSON comes in keyset pages, with the URL of the next one; `?format=csv`
-streams the whole table. Records show once they have settled for API_SETTLE_SECONDS
-(export/keyset.py), so that a row committed late never ends up behind a client's cursor.
+encounters, notes, passers (the people-moving counts), sites (with zones) and codebook; the
+same columns and labels (export/tables.py). JSON comes in keyset pages, with the URL of the
+next one; `?format=csv` streams the whole table. Records show once they have settled for
+API_SETTLE_SECONDS (export/keyset.py), so that a row committed late never ends up behind a
+client's cursor.
 Research leads and coordinators of the study, and the admin, may read; a fieldworker gets
 403, someone of another study 404.
 
@@ -121,6 +122,13 @@ def read_encounters(slug: str):
 def read_notes(slug: str):
     """Field notes, one row each."""
     return _read(slug, "notes")
+
+
+@bp.get("/studies/<slug:slug>/passers")
+@authenticated
+def read_passers(slug: str):
+    """People-moving counts, one row each, with a column per mode and code (Passers-by)."""
+    return _read(slug, "passers")
 
 
 @bp.get("/studies/<slug:slug>/sites")

@@ -7,6 +7,10 @@ so that a pivot table or a script sums columns directly. Gender, age and group a
 in a count: when a count did not note a category, its cells stay empty; when it did, a code
 nobody had is 0. Column headers of the codes follow the labels option: `mode_on_foot`,
 `gender_man`, … with raw codes, "Mode: on foot", "Leeftijd (geschat): 0–14", … otherwise.
+
+The read API takes the same sheet a page at a time (export/tables.py): given a `Keyset`,
+the rows come in the order of `passer_id`, at most the keyset's limit of counts after its key,
+below its horizon of counts still settling (keyset.py).
 """
 
 from collections.abc import Iterator
@@ -16,6 +20,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import PASSER_GROUPS, PASSER_MODES, PasserCount, PasserTally
+from .keyset import Keyset, after, settled
 from .source import Column, StudyData, columns, raw_time
 from .words import words
 
@@ -31,6 +36,8 @@ PASSERS_COLUMNS = columns(
     ("total", "int", 8),
     ("per_hour", "float", 9),
 )
+# The sheet's last column, after the count columns (the workbook drops it for one version).
+VERSION_COLUMN = Column("codebook_version", "int", 10)
 # The count's categories, in the sheet's order; gender and age take the codebook's codes.
 CATEGORIES = ("mode", "gender", "age", "group")
 FIXED = {"mode": PASSER_MODES, "group": PASSER_GROUPS}
@@ -80,18 +87,36 @@ def header(data: StudyData, category: str, code: str) -> str:
     return f"{name}: {data.label(category, code)}"
 
 
+def page_of(data: StudyData, page: Keyset):
+    """SQL: the ids of the counts on a page: after its key, below its horizon, in id order,
+    at most its limit (the limit counts counts, not their tallies' rows)."""
+    query = sa.select(PasserCount.id).where(live(data), settled(PasserCount.id, page))
+    if page.after:
+        query = query.where(after([PasserCount.id], page.after))
+    return query.order_by(PasserCount.id).limit(page.limit)
+
+
 def counted(
-    data: StudyData, codes: list[tuple[str, str]], *head, order: tuple
+    data: StudyData,
+    codes: list[tuple[str, str]],
+    *head,
+    order: tuple,
+    page: Keyset | None = None,
 ) -> Iterator[tuple[tuple, list[int | None], int]]:
     """Per covered count, in the given order: its `head` columns' values, its people per
-    code of `codes` (None: a category it did not note), and its total (the modes' sum)."""
+    code of `codes` (None: a category it did not note), and its total (the modes' sum).
+
+    Given a page, only the page's counts, in the order of their ids, read at once.
+    """
     position = {key: index for index, key in enumerate(codes)}
-    result = data._stream(
-        sa.select(*head, PasserTally.category, PasserTally.code, PasserTally.count)
-        .outerjoin(PasserTally, PasserTally.passer_count_id == PasserCount.id)
-        .where(live(data))
-        .order_by(*order, PasserCount.id)
+    query = sa.select(*head, PasserTally.category, PasserTally.code, PasserTally.count).outerjoin(
+        PasserTally, PasserTally.passer_count_id == PasserCount.id
     )
+    if page is None:
+        query = query.where(live(data)).order_by(*order, PasserCount.id)
+    else:
+        query = query.where(PasserCount.id.in_(page_of(data, page))).order_by(PasserCount.id)
+    result = data._stream(query, stream=page is None)
     width = len(head)
     for values, tallies in groupby(result, key=lambda row: tuple(row[:width])):
         cells: list[int | None] = [None] * len(codes)
@@ -107,8 +132,11 @@ def counted(
         yield values, cells, total
 
 
-def passers_sheet(data: StudyData) -> tuple[list[Column], Iterator[tuple]]:
-    """One row per count, in time order; its last column is `codebook_version`."""
+def passers_sheet(
+    data: StudyData, page: Keyset | None = None
+) -> tuple[list[Column], Iterator[tuple]]:
+    """One row per count, in time order (with a page: its counts in id order); its last
+    column is `codebook_version`."""
     codes = count_codes(data)
     headers, seen = [], set()
     for category, code in codes:
@@ -120,7 +148,7 @@ def passers_sheet(data: StudyData) -> tuple[list[Column], Iterator[tuple]]:
     sheet_columns = [
         *PASSERS_COLUMNS,
         *headers,
-        Column("codebook_version", "int", 10),
+        VERSION_COLUMN,
     ]
     found = counted(
         data,
@@ -132,12 +160,15 @@ def passers_sheet(data: StudyData) -> tuple[list[Column], Iterator[tuple]]:
         PasserCount.minutes,
         PasserCount.codebook_version,
         order=(PasserCount.started_at,),
+        page=page,
     )
 
     def rows():
         where, stamp = data.where(), data.stamp
         zone_name = {zid: zone.name for zid, zone in data.zones.items()}
         for (count_id, session_id, zone_id, at, minutes, version), cells, total in found:
+            if page is not None:
+                page.last = (count_id,)
             site, observer = where[session_id]
             yield (
                 count_id,

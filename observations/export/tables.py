@@ -2,30 +2,46 @@
 
 Same columns and labels as the workbook (source.py), except that `codebook_version` is
 always there: a client walking the pages must get the same columns on every page.
-Sessions, scans, encounters and notes come in keyset pages (keyset.py); sites and codebook
-are short and come whole. Given a settling margin, the paged tables leave out the records
-that may still be settling (keyset.horizon): rows received within the margin of now.
+Sessions, scans, encounters, notes and passers (the Passers-by sheet, passers.py) come in
+keyset pages (keyset.py); sites and codebook are short and come whole. Given a settling
+margin, the paged tables leave out the records that may still be settling (keyset.horizon):
+rows received within the margin of now.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..models import Encounter, FieldNote, Scan, Session, Study
+from ..models import Encounter, FieldNote, PasserCount, Scan, Session, Study
 from ..models.types import utcnow
 from .keyset import Keyset, horizon
 from .options import ExportOptions
+from .passers import passers_sheet
 from .source import BATCH, Column, StudyData
 
-PAGED = ("sessions", "scans", "encounters", "notes")
+PAGED = ("sessions", "scans", "encounters", "notes", "passers")
 WHOLE = ("sites", "codebook")
 TABLES = PAGED + WHOLE
 # How a column's kind is named in the API's answers.
 COLUMN_TYPES = {"int": "integer", "float": "number", "text": "string", "datetime": "datetime"}
 # The types of a row's key, in order (see each sheet's docstring).
-KEYS = {"sessions": (int,), "scans": (int, str, str), "encounters": (int,), "notes": (int,)}
+KEYS = {
+    "sessions": (int,),
+    "scans": (int, str, str),
+    "encounters": (int,),
+    "notes": (int,),
+    "passers": (int,),
+}
 # The records whose ids lead each paged table's key.
-RECORDS = {"sessions": Session, "scans": Scan, "encounters": Encounter, "notes": FieldNote}
+RECORDS = {
+    "sessions": Session,
+    "scans": Scan,
+    "encounters": Encounter,
+    "notes": FieldNote,
+    "passers": PasserCount,
+}
+# Sheets that live in a module of their own rather than on StudyData.
+OWN_SHEETS = {"passers": passers_sheet}
 NO_MARGIN = timedelta(0)
 
 
@@ -40,6 +56,8 @@ class Page:
 
 def _sheet(data: StudyData, table: str, page: Keyset | None):
     """The columns and rows of one table."""
+    if table in OWN_SHEETS:
+        return OWN_SHEETS[table](data, page)
     sheet = getattr(data, f"{table}_sheet")
     return sheet(page) if table in PAGED else sheet()
 

@@ -6,9 +6,10 @@ study gets 403, everyone else 404 (anonymous: 401). Each actor calls them logged
 with an API token (test_route_matrix._calls). Added to expectations.ROWS.
 """
 
+from observations.export.passers import PASSERS_COLUMNS
 from tests.access.rows import Row, in_study
 
-TABLES = ("sessions", "scans", "encounters", "notes", "sites", "codebook")
+TABLES = ("sessions", "scans", "encounters", "notes", "passers", "sites", "codebook")
 READERS = ("lead", "coordinator")
 
 
@@ -19,6 +20,9 @@ def of_study_a(table: str):
         body = response.get_json()
         assert body["table"] == table and body["study"] == world["study a"], body
         assert {c["name"] for c in body["columns"]} >= set(body["data"][0] if body["data"] else {})
+        if table == "passers":
+            names = [c["name"] for c in body["columns"]]
+            assert names[:9] == [c.header for c in PASSERS_COLUMNS], names
         if table == "sessions":
             ids = {row["session_id"] for row in body["data"]}
             assert world["id of session of fieldworker_a"] in ids, body

@@ -1,9 +1,10 @@
 """A small observed study for the read API: two sites, sessions on known local days, with
-scans, encounters and notes stored through the sync service, as phones store them.
+scans, encounters, notes and people-moving counts stored through the sync service, as
+phones store them.
 
-Study `alpha` (factories.two_studies) gets sites "Bibliotheek Oost" and "Markt West"; its
-fieldworker observes three sessions; study `beta` has one session of its own, which
-alpha's readers must never see.
+Study `alpha` (factories.two_studies) gets sites "Bibliotheek Oost" and "Markt West", each
+with a counting line (Entree, Kramen); its fieldworker observes three sessions, with two
+counts each; study `beta` has one session of its own, which alpha's readers must never see.
 """
 
 import uuid
@@ -26,6 +27,16 @@ COUNTS = {
     "gender": {"man": 2, "woman": 3},
     "activity": {"reading_games": 4, "conversing": 1},
 }
+# The people-moving counts of a session: the first notes the modes only, the second also
+# perceived gender and group size (its age cells stay empty).
+PASSERS = (
+    {"mode": {"on_foot": 12, "bicycle": 3}},
+    {
+        "mode": {"on_foot": 7, "pushchair": 1},
+        "gender": {"man": 3, "woman": 5},
+        "group": {"alone": 4, "pair": 4},
+    },
+)
 
 
 def local(day: str, clock: str) -> datetime:
@@ -44,14 +55,14 @@ class Observed:
 
 
 def _site(study: Study, name: str, zones: list[str]) -> Site:
-    """A site with zones."""
+    """A site with zones; the first is a counting line."""
     site = Site(
         study_id=study.id,
         name=name,
         kind="library" if "Bibliotheek" in name else "market",
         city="Almere",
         neighbourhood="Centrum",
-        zones=[Zone(name=zone, position=i) for i, zone in enumerate(zones)],
+        zones=[Zone(name=zone, position=i, counting_line=i == 0) for i, zone in enumerate(zones)],
     )
     db.session.add(site)
     db.session.flush()
@@ -61,7 +72,8 @@ def _site(study: Study, name: str, zones: list[str]) -> Site:
 def observe(
     user: User, study: str, site: Site, start: datetime, scans: int = 2, encounters: int = 3
 ) -> str:
-    """A session of an hour at the site with scans, encounters and a note; its UUID."""
+    """A session of an hour at the site with scans, encounters, a note and the people-moving
+    counts of PASSERS at its counting line; its UUID."""
     zones = [zone.id for zone in site.zones]
     session = str(uuid.uuid4())
     records = [
@@ -104,6 +116,18 @@ def observe(
             "note": "",
         }
         for i in range(encounters)
+    ]
+    records += [
+        {
+            "uuid": str(uuid.uuid4()),
+            "kind": "passers",
+            "session": session,
+            "zone": next(zone.id for zone in site.zones if zone.counting_line),
+            "started_at": (start + timedelta(minutes=15 + 20 * i)).isoformat(),
+            "minutes": 10 if i else 5,
+            "counts": counts,
+        }
+        for i, counts in enumerate(PASSERS)
     ]
     records.append(
         {

@@ -12,7 +12,7 @@ from observations.extensions import db
 from observations.models import User
 from tests.conftest import AuthActions, bearer
 
-TABLES = ("sessions", "scans", "encounters", "notes", "sites", "codebook")
+TABLES = ("sessions", "scans", "encounters", "notes", "passers", "sites", "codebook")
 
 
 def url(table: str, study: str = "alpha") -> str:

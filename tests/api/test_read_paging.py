@@ -11,12 +11,13 @@ from observations.sync import sync_records
 from tests.api.conftest import local, observe, user, walk
 from tests.conftest import bearer
 
-PAGED = ("sessions", "scans", "encounters", "notes")
+PAGED = ("sessions", "scans", "encounters", "notes", "passers")
 KEY = {
     "sessions": ("session_id",),
     "scans": ("scan_id", "category", "code"),
     "encounters": ("encounter_id",),
     "notes": ("note_id",),
+    "passers": ("passer_id",),
 }
 
 
@@ -34,7 +35,9 @@ def test_the_pages_hold_every_row_once_in_key_order(client, observed, table, lim
     assert paged == whole
     keys = [key(table, row) for row in paged]
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
-    assert len(whole) == {"sessions": 3, "scans": 48, "encounters": 9, "notes": 3}[table]
+    assert (
+        len(whole) == {"sessions": 3, "scans": 48, "encounters": 9, "notes": 3, "passers": 6}[table]
+    )
 
 
 def test_a_page_says_where_the_next_starts(client, observed):

@@ -16,13 +16,13 @@ from sqlalchemy import orm
 from observations.api.read_args import encode_cursor
 from observations.export import tables
 from observations.extensions import db
-from observations.models import Encounter, FieldNote, Scan, Session
+from observations.models import Encounter, FieldNote, PasserCount, Scan, Session
 from observations.models.types import utcnow
 from tests.api.conftest import walk
 from tests.conftest import TEST_DATABASE_URL, bearer
 
 MARGIN = 60  # seconds
-RECORDS = (Session, Scan, Encounter, FieldNote)
+RECORDS = (Session, Scan, Encounter, FieldNote, PasserCount)
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_new_record_shows_once_the_margin_has_passed(app, client, observed, se
     assert len(csv.strip().splitlines()) == len(before) + 2
 
 
-@pytest.mark.parametrize("table", ["sessions", "scans", "encounters", "notes"])
+@pytest.mark.parametrize("table", ["sessions", "scans", "encounters", "notes", "passers"])
 def test_every_paged_table_waits_for_its_records_to_settle(app, client, observed, table):
     token = observed.tokens["alpha-lead"]
     url = f"/api/v1/studies/alpha/{table}"

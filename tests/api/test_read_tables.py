@@ -17,8 +17,8 @@ from observations.sync import sync_records
 from tests.api.conftest import local, observe, user, walk
 from tests.conftest import bearer
 
-TABLES = ("sessions", "scans", "encounters", "notes", "sites", "codebook")
-SHEETS = {t: t.title() for t in TABLES}
+TABLES = ("sessions", "scans", "encounters", "notes", "passers", "sites", "codebook")
+SHEETS = {t: t.title() for t in TABLES} | {"passers": "Passers-by"}
 
 
 def csv_rows(client, url: str, token: str) -> tuple[list[str], list[list[str]], object]:
@@ -42,7 +42,10 @@ def test_csv_holds_the_same_rows_and_columns_as_the_json(client, observed, table
     token = observed.tokens["alpha-lead"]
     query = f"labels={labels}&site=Bibliotheek Oost&from=2026-03-01"
     pages = walk(client, f"/api/v1/studies/alpha/{table}?{query}&limit=5", token)
-    columns = client.get(f"/api/v1/studies/alpha/{table}", headers=bearer(token)).get_json()
+    # The passers' code columns are headed in the labels asked for.
+    columns = client.get(
+        f"/api/v1/studies/alpha/{table}?labels={labels}", headers=bearer(token)
+    ).get_json()
     header, rows, response = csv_rows(
         client, f"/api/v1/studies/alpha/{table}?{query}&format=csv", token
     )
@@ -93,7 +96,7 @@ def test_csv_defuses_text_a_spreadsheet_would_run(app, client, observed):
     assert "'=SOM(A1:A9) geteld" in [row[header.index("text")] for row in rows]
 
 
-@pytest.mark.parametrize("table", ["sessions", "scans", "encounters", "notes", "sites"])
+@pytest.mark.parametrize("table", ["sessions", "scans", "encounters", "notes", "passers", "sites"])
 def test_rows_are_the_workbooks(app, client, observed, tmp_path, table):
     """The CSV export of the same study: the same rows, and the same columns (the API always
     adds codebook_version, which a workbook of one codebook version leaves out)."""
@@ -152,7 +155,7 @@ def test_dates_are_local_days_of_the_sessions_start(client, observed, query, day
     assert [row["start"][:10] for row in sessions] == days
     # The session's records follow it, whatever their own time.
     ids = {row["session_id"] for row in sessions}
-    for table in ("scans", "encounters", "notes"):
+    for table in ("scans", "encounters", "notes", "passers"):
         rows = walk(client, f"/api/v1/studies/alpha/{table}?{query}", token)
         assert {row["session_id"] for row in rows} == ids
 
@@ -215,7 +218,7 @@ def test_columns_carry_their_types(client, observed):
 def test_walking_all_pages_reads_what_one_page_holds(app, observed):
     with app.test_request_context():
         study = db.session.scalar(sa.select(Study).filter_by(slug="alpha"))
-        for table in ("sessions", "scans", "encounters", "notes"):
+        for table in ("sessions", "scans", "encounters", "notes", "passers"):
             options = ExportOptions(labels="codes")
             whole = read_page(study, options, table, None, 10_000)
             columns, rows = read_all(study, options, table, batch=2)

@@ -42,7 +42,7 @@ MIN_CASES = 1000
 # Generated examples per operation and mode; sync, the operation that stores, gets most.
 EXAMPLES = {"POST /sync": 300}
 DEFAULT_EXAMPLES = 60
-READ_TABLES = ("sessions", "scans", "encounters", "notes", "sites", "codebook")
+READ_TABLES = ("sessions", "scans", "encounters", "notes", "passers", "sites", "codebook")
 READ_OPERATIONS = {f"GET /studies/{{slug}}/{table}" for table in READ_TABLES}
 # The indicators (api/indicator_reading.py) compute every dashboard figure per request.
 READ_OPERATIONS.add("GET /studies/{slug}/indicators")
