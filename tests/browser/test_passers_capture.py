@@ -1,15 +1,17 @@
 """A fieldworker counts passers-by at a counting line on a phone, offline, and the count
 arrives exactly once with the tallies that were tapped.
 
-The demo's "Entree en leesplein" (Nieuwe Bibliotheek Almere) is a counting line; the other
-sites of the demo have none.
+The demo's "Entree en leesplein" (Nieuwe Bibliotheek Almere) is a counting line, as is one
+zone of every other demo site.
 """
 
 import sqlalchemy as sa
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from observations.export import ExportOptions, export
 from observations.extensions import db
-from observations.models import PasserCount, Session
+from observations.models import PasserCount, Session, Site, Study, Zone
 from tests.browser.capture_helpers import (
     ready_for_offline,
     start_session,
@@ -44,7 +46,7 @@ def button(page, category: str, code: str) -> str:
     return f'[data-passers="{category}"][data-code="{code}"]'
 
 
-def test_passers_counted_offline_arrive_exactly_once(page, context, live_server):
+def test_passers_counted_offline_arrive_exactly_once(page, context, live_server, tmp_path):
     page.clock.install()
     ready_for_offline(page, live_server, "fieldworker")
     context.set_offline(True)
@@ -136,6 +138,27 @@ def test_passers_counted_offline_arrive_exactly_once(page, context, live_server)
     page.reload()
     wait_all_saved(page)
     assert passer_rows(live_server, uuid) == [row]
+    # The workbook's Passers-by sheet holds the count as tapped.
+    [sheet_row] = workbook_rows(live_server, tmp_path, row["uuid"])
+    assert sheet_row["total"] == 10 and sheet_row["minutes"] == 10
+    assert sheet_row["zone"] == LINE and sheet_row["observer"] == "W01"
+    tapped = {f"{category}_{code}": n for (category, code), n in row["tallies"].items()}
+    assert {k: v for k, v in sheet_row.items() if k in tapped} == tapped
+    assert sheet_row["mode_other"] == 0 and sheet_row["gender_unknown"] == 0
+
+
+def workbook_rows(server, tmp_path, uuid: str) -> list[dict]:
+    """The Passers-by rows of the count with this UUID in a workbook export (raw codes)."""
+    with server.app.test_request_context():
+        count = db.session.scalar(sa.select(PasserCount).filter_by(uuid=uuid))
+        study = db.session.get(Study, count.study_id)
+        path = tmp_path / "passers.xlsx"
+        export(study, ExportOptions(labels="codes"), str(path))
+        book = load_workbook(path, read_only=True)
+        header, *rows = book["Passers-by"].iter_rows(values_only=True)
+        found = [dict(zip(header, r, strict=True)) for r in rows if r[0] == count.id]
+        book.close()
+        return found
 
 
 def test_finishing_early_asks_and_keeps_the_minutes_it_ran(page, live_server):
@@ -203,6 +226,11 @@ def test_ending_the_session_saves_the_count_in_progress(page, live_server):
 
 
 def test_no_passers_tab_without_a_counting_line(page, live_server):
+    with live_server.app.app_context():  # the park's line ("Bankjes bij de vijver") unmarked
+        lines = sa.select(Zone).join(Site).where(Site.name == "Wijkpark Cromvliet")
+        for zone in db.session.scalars(lines.where(Zone.counting_line.is_(True))):
+            zone.counting_line = False
+        db.session.commit()
     log_in(page, live_server, "coordinator")
     page.goto(f"{live_server.url}/studies/demo/field/")
     start_session(page, "Wijkpark Cromvliet")
