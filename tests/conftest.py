@@ -23,6 +23,27 @@ app_reuse.install()
 PASSWORD = factories.PASSWORD
 
 
+# Suites whose outcome does not depend on the database engine: pure computations without a
+# database, the route × role matrix (which status each role gets at each route: access
+# rules, not storage; the suites of each area test their queries on both) and the offline
+# shell's static pages. Marked `one_engine`; CI runs them
+# in its SQLite run only (.ci/run), as it does the browser tests.
+ONE_ENGINE = (
+    "tests/unit/test_clock.py",
+    "tests/unit/test_reliability_matching.py",
+    "tests/unit/test_reliability_stats.py",
+    "tests/access/test_route_matrix.py",
+    "tests/web/test_offline_shell.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests of the ONE_ENGINE suites."""
+    for item in items:
+        if item.nodeid.startswith(ONE_ENGINE):
+            item.add_marker(pytest.mark.one_engine)
+
+
 def database_uri(tmp_path) -> str:
     """The database a test runs on: the PostgreSQL one if given, else a fresh SQLite file."""
     if TEST_DATABASE_URL:
