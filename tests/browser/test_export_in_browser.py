@@ -63,12 +63,12 @@ def test_large_export_shows_progress_then_its_download_link(lead_page, live_serv
 def test_bad_period_keeps_the_choices_and_says_why(lead_page):
     page = lead_page
     page.get_by_label("Wijkpark Cromvliet").check()
-    page.get_by_label("Van").fill("2026-11-20")
+    page.get_by_label("Van", exact=True).fill("2026-11-20")
     page.get_by_label("Tot en met").fill("2026-11-01")
     page.get_by_role("button", name="Exporteren", exact=True).click()
     expect(page.get_by_text("De einddatum ligt vóór de begindatum.").first).to_be_visible()
     expect(page.get_by_label("Wijkpark Cromvliet")).to_be_checked()
-    expect(page.get_by_label("Van")).to_have_value("2026-11-20")
+    expect(page.get_by_label("Van", exact=True)).to_have_value("2026-11-20")
 
 
 def test_preset_brings_back_the_settings(lead_page):
