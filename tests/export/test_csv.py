@@ -6,7 +6,7 @@ import zipfile
 
 from observations.export import ExportOptions, export
 from observations.export.csvzip import FORMULA_STARTS
-from tests.export.test_workbook import FORMULAS, note_records
+from tests.export.test_workbook import FORMULAS, SHEETS, note_records
 
 
 def members(study, tmp_path, **options) -> tuple[dict[str, list[list[str]]], dict, dict]:
@@ -23,20 +23,7 @@ def members(study, tmp_path, **options) -> tuple[dict[str, list[list[str]]], dic
 
 def test_one_csv_per_sheet_with_a_bom(study, tmp_path):
     rows, raw, counts = members(study, tmp_path)
-    assert set(rows) == {
-        f"{n}.csv"
-        for n in (
-            "About",
-            "Codebook",
-            "Sites",
-            "Sessions",
-            "Scans",
-            "Passers-by",
-            "Encounters",
-            "Notes",
-            "Summary",
-        )
-    }
+    assert set(rows) == {f"{n}.csv" for n in SHEETS}
     for name, data in raw.items():
         assert data.startswith(b"\xef\xbb\xbf"), name
     for sheet, number in counts.items():
