@@ -3,8 +3,9 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from . import audit, text
 from .extensions import db
@@ -44,15 +45,30 @@ def user_for_token(plain: str) -> User | None:
     """The active user a bearer token belongs to, if the token is valid and not revoked."""
     if not plain.startswith(PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).filter_by(token_hash=_digest(plain)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    # Every API request asks this: one query, built once, loads the user with the token.
+    row = db.session.execute(_lookup(), {"digest": _digest(plain)}).first()
+    if row is None:
+        return None
+    user, token_id, revoked_at, last_used_at = row
+    if revoked_at is not None or not user.active:
         return None
     # Written at most once a minute: a phone syncing every few seconds would otherwise make
-    # every request a write (and, on SQLite, wait for the write lock twice).
+    # every request a write (and, on SQLite, wait for the write lock twice). The caller
+    # commits what is dirty.
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
-        token.last_used_at = now
-    return token.user
+    if last_used_at is None or now - last_used_at >= LAST_USED_STEP:
+        db.session.get(ApiToken, token_id).last_used_at = now
+    return user
+
+
+@cache
+def _lookup():
+    """SQL: the user, token id, revocation and last use of the token with hash :digest."""
+    return (
+        select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == bindparam("digest"))
+    )
 
 
 def tokens_of(user: User) -> list[ApiToken]:

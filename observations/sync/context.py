@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
-from .. import codebook, scan_rules
+from .. import codebook, core_sql, scan_rules
 from ..extensions import db
 from ..models import Codebook, Membership, Session, Site, Slot, Study, User, Zone, session_zones
 from . import rules_cache
@@ -81,15 +81,15 @@ class BatchContext:
         if self.only_study is not None and slug != self.only_study:
             return None
         if slug not in self._studies:
-            self._studies[slug] = db.session.scalar(select(Study).filter_by(slug=slug))
+            self._studies[slug] = db.session.scalar(_STUDY_BY_SLUG(), {"slug": slug})
         study = self._studies[slug]
         return study if study is not None and self.membership(study) is not None else None
 
     def membership(self, study: Study) -> bool | None:
         """Whether the owner's membership of the study is active (None: never a member)."""
         if study.id not in self._members:
-            self._members[study.id] = db.session.scalar(
-                select(Membership.active).filter_by(study_id=study.id, user_id=self.owner.id)
+            self._members[study.id] = core_sql.connection().scalar(
+                _MEMBERSHIP(), {"study_id": study.id, "user_id": self.owner.id}
             )
         return self._members[study.id]
 
@@ -119,12 +119,7 @@ class BatchContext:
     def _newest(self, study: Study) -> tuple:
         """(version, id, created_at) of the study's newest codebook row."""
         if study.id not in self._versions:
-            newest = db.session.execute(
-                select(Codebook.version, Codebook.id, Codebook.created_at)
-                .filter_by(study_id=study.id)
-                .order_by(Codebook.version.desc())
-                .limit(1)
-            ).first()
+            newest = core_sql.connection().execute(_NEWEST(), {"study_id": study.id}).first()
             self._versions[study.id] = tuple(newest) if newest else (1, None, None)
         return self._versions[study.id]
 
@@ -160,11 +155,7 @@ class BatchContext:
         """{site id: its zone ids} for the study, archived sites included: a session that
         began before its site was archived still takes its later records."""
         if study.id not in self._zones:
-            rows = db.session.execute(
-                select(Site.id, Site.active, Zone.id, Zone.counting_line)
-                .outerjoin(Zone, Zone.site_id == Site.id)
-                .where(Site.study_id == study.id)
-            )
+            rows = core_sql.connection().execute(_ZONES(), {"study_id": study.id})
             zones: dict[int, set[int]] = {}
             archived: set[int] = set()
             lines: set[int] = set()
@@ -206,32 +197,90 @@ class BatchContext:
         cached = self.sessions.get(uuid)
         if cached is not None and (study_slug is None or cached.study.slug == study_slug):
             return cached
-        query = select(Session).where(Session.uuid == uuid).options(joinedload(Session.study))
-        if study_slug is not None:
-            query = query.join(Study).where(Study.slug == study_slug)
-        candidates = list(db.session.scalars(query))
-        mine = [s for s in candidates if s.fieldworker_id == self.owner.id]
-        chosen = (mine or candidates or [None])[0]
-        if chosen is None:
+        rows = (
+            core_sql.connection()
+            .execute(_SESSION_BY_UUID(study_slug is not None), {"uuid": uuid, "slug": study_slug})
+            .all()
+        )
+        if not rows:
             return None
-        return self.remember(chosen)
+        # Rows are (session, one of its zones); the owner's own session comes first.
+        mine = [r for r in rows if r.fieldworker_id == self.owner.id]
+        chosen = (mine or rows)[0]
+        zones = sorted(r.zone_id for r in rows if r.id == chosen.id and r.zone_id is not None)
+        return self._info(chosen, zones)
 
-    def remember(self, session: Session) -> SessionInfo:
-        """Cache a stored session's facts for the rest of the batch."""
-        zones = db.session.scalars(
-            select(session_zones.c.zone_id).where(session_zones.c.session_id == session.id)
-        )
+    def _info(self, row, zones: list[int]) -> SessionInfo:
+        """Cache a stored session's facts (a row of _SESSION_BY_UUID) for the rest of the batch."""
         info = SessionInfo(
-            id=session.id,
-            uuid=session.uuid,
-            study=session.study,
-            site_id=session.site_id,
-            fieldworker_id=session.fieldworker_id,
-            started_at=session.started_at,
-            ended_at=session.ended_at,
-            revision=session.revision,
-            zones=sorted(zones),
-            auto_closed_at=session.auto_closed_at,
+            id=row.id,
+            uuid=row.uuid,
+            study=db.session.get(Study, row.study_id),
+            site_id=row.site_id,
+            fieldworker_id=row.fieldworker_id,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            revision=row.revision,
+            zones=zones,
+            auto_closed_at=row.auto_closed_at,
         )
-        self.sessions[session.uuid] = info
+        self.sessions[info.uuid] = info
         return info
+
+
+# The batch's look-ups, each built once (core_sql.py): a sync runs them for every batch.
+
+
+@cache
+def _STUDY_BY_SLUG():
+    return select(Study).where(Study.slug == bindparam("slug"))
+
+
+@cache
+def _MEMBERSHIP():
+    return select(Membership.active).where(
+        Membership.study_id == bindparam("study_id"), Membership.user_id == bindparam("user_id")
+    )
+
+
+@cache
+def _NEWEST():
+    return (
+        select(Codebook.version, Codebook.id, Codebook.created_at)
+        .where(Codebook.study_id == bindparam("study_id"))
+        .order_by(Codebook.version.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _ZONES():
+    return (
+        select(Site.id, Site.active, Zone.id, Zone.counting_line)
+        .outerjoin(Zone, Zone.site_id == Site.id)
+        .where(Site.study_id == bindparam("study_id"))
+    )
+
+
+@cache
+def _SESSION_BY_UUID(in_study: bool):
+    """The sessions with :uuid (in the study named :slug, if `in_study`), one row per zone."""
+    query = (
+        select(
+            Session.id,
+            Session.uuid,
+            Session.study_id,
+            Session.site_id,
+            Session.fieldworker_id,
+            Session.started_at,
+            Session.ended_at,
+            Session.revision,
+            Session.auto_closed_at,
+            session_zones.c.zone_id,
+        )
+        .join(Study, Study.id == Session.study_id)
+        .outerjoin(session_zones, session_zones.c.session_id == Session.id)
+        .where(Session.uuid == bindparam("uuid"))
+        .order_by(Session.id)
+    )
+    return query.where(Study.slug == bindparam("slug")) if in_study else query

@@ -1,10 +1,12 @@
 """Rewriting the facts of sessions: delete theirs, compute them again, insert."""
 
 from collections import defaultdict
+from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import orm, select
 
+from ... import core_sql
 from ...extensions import db
 from ...models import FACT_MODELS, Session, Study
 from ..scope import COUNTED
@@ -20,25 +22,29 @@ def refresh(session_ids, connection=None) -> int:
     `connection` (a Session or Connection; default db.session) is where to read and write.
 
     Most calls come from a phone's sync during an open session: such a session keeps no
-    facts and, unless it was ended before (then reopened or withdrawn), has none. One query
-    finds which of the others have facts; only those are deleted. An open session then costs
-    two SELECTs instead of five DELETEs and the computation.
+    facts and, unless it was ended before (then reopened or withdrawn), has none. One query,
+    built once, says of each session whether it is counted and whether it has facts; only
+    those that have are deleted. An open session then costs that one SELECT instead of five
+    DELETEs and the computation.
     """
-    connection = connection or db.session
+    connection = _core(connection or db.session)
     ids = sorted({i for i in session_ids if i is not None})
     written = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         by_zone = defaultdict(list)
-        query = (
-            select(Session.id, Study.timezone)
-            .join(Study, Study.id == Session.study_id)
-            .where(Session.id.in_(chunk), *COUNTED)
-        )
-        for session_id, timezone in connection.execute(query):
-            by_zone[timezone].append(session_id)
+        stale, found = [], set()
+        for session_id, timezone, counted, has_facts in connection.execute(
+            _state_query(), {"ids": chunk}
+        ):
+            found.add(session_id)
+            if counted:
+                by_zone[timezone].append(session_id)
+            elif has_facts:
+                stale.append(session_id)
+        # A session deleted meanwhile may have left facts behind (rare: a second query).
+        stale += _with_facts(sorted(set(chunk) - found), connection)
         counted = [i for members in by_zone.values() for i in members]
-        stale = _with_facts(sorted(set(chunk) - set(counted)), connection)
         if counted or stale:
             for model in FACT_MODELS:
                 table = model.__table__
@@ -51,6 +57,27 @@ def refresh(session_ids, connection=None) -> int:
                     connection.execute(sa.insert(model.__table__), rows[model.__tablename__])
                     written += len(rows[model.__tablename__])
     return written
+
+
+def _core(connection):
+    """A Core connection for an ORM session: its statements skip the ORM."""
+    if isinstance(connection, orm.Session):
+        return core_sql.connection(connection)
+    return connection
+
+
+@cache
+def _state_query():
+    """SQL: of each session in :ids, its study's time zone, whether the indicators count it
+    and whether it has rows in any fact table."""
+    has_facts = sa.or_(
+        *(sa.exists().where(model.__table__.c.session_id == Session.id) for model in FACT_MODELS)
+    )
+    return (
+        select(Session.id, Study.timezone, sa.and_(*COUNTED), has_facts)
+        .join(Study, Study.id == Session.study_id)
+        .where(Session.id.in_(sa.bindparam("ids", expanding=True)))
+    )
 
 
 def _with_facts(session_ids: list[int], connection) -> list[int]:
