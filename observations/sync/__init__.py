@@ -15,9 +15,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..extensions import db
 from ..models import User
+from . import bulk, store
 from .context import BatchContext
-from .parse import KINDS, RecordInvalid, parse
-from .store import store_record
+from .parse import KINDS, Parsed, RecordInvalid, parse
 
 __all__ = ["KINDS", "MAX_BATCH", "sync_in_transaction", "sync_records"]
 
@@ -32,31 +32,49 @@ def _uuid_of(record) -> str | None:
     return uuid if isinstance(uuid, str) else None
 
 
-def _one(record, ctx: BatchContext, actor: User) -> tuple[dict, bool]:
-    """Check and store one record; the flag says: retry once its session may be known."""
+def _checked(record, ctx: BatchContext) -> tuple[Parsed | None, dict | None, bool]:
+    """(the record checked, None, False), or (None, its result, whether to retry it once its
+    session may be known) when it is invalid."""
     try:
-        parsed = parse(record, ctx)
+        return parse(record, ctx), None, False
     except RecordInvalid as error:
         result = {"uuid": _uuid_of(record), "status": "invalid", "errors": error.errors}
-        return result, error.unknown_session
-    status, errors = store_record(parsed, ctx, actor)
-    result = {"uuid": parsed.uuid, "status": status}
-    if errors:
-        result["errors"] = errors
-    if parsed.notice:
-        result["notice"] = parsed.notice
-    return result, False
+        return None, result, error.unknown_session
+
+
+def _one(record, ctx: BatchContext, actor: User) -> tuple[dict, bool]:
+    """Check and store one record; the flag says: retry once its session may be known."""
+    parsed, result, retry = _checked(record, ctx)
+    if parsed is None:
+        return result, retry
+    return store.result(parsed, *store.store_record(parsed, ctx, actor)), False
 
 
 def _batch(owner: User, records: list, actor: User, study: str | None) -> list[dict]:
-    """Process a whole batch in order; records whose session came later get a second pass."""
+    """Process a whole batch in order; records whose session came later get a second pass.
+
+    New scans, encounters, notes and counts wait in `pending` and are stored together
+    (bulk.py) before anything that reads or writes what they might touch: a session record,
+    a record with a UUID already waiting, the second pass, the end of the batch.
+    """
     ctx = BatchContext(owner, study)
-    results, waiting = [], []
+    pending = bulk.Pending(ctx, actor)
+    results: list = [None] * len(records)
+    waiting = []
     for index, record in enumerate(records):
-        result, retry = _one(record, ctx, actor)
-        results.append(result)
-        if retry:
-            waiting.append(index)
+        if isinstance(record, dict) and pending.holds(record.get("uuid")):
+            pending.flush(results)
+        parsed, result, retry = _checked(record, ctx)
+        if parsed is None:
+            results[index] = result
+            if retry:
+                waiting.append(index)
+        elif pending.takes(parsed):
+            pending.add(index, parsed)
+        else:
+            pending.flush(results)
+            results[index] = store.result(parsed, *store.store_record(parsed, ctx, actor))
+    pending.flush(results)
     for index in waiting:
         results[index], _retry = _one(records[index], ctx, actor)
     return results

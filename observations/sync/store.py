@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import audit
+from .. import audit, core_sql
 from ..extensions import db
 from ..indicators import facts
 from ..models import (
@@ -87,8 +87,8 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
     """Store one checked record and say what happened."""
     if parsed.refusal:
         return _refused(parsed, ctx)
-    row = _row(parsed, ctx.owner)
-    new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, row)
+    values = row(parsed, ctx.owner)
+    new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, values)
     if new_id is not None:
         _write_children(parsed.kind, new_id, parsed.content)
         _mark_facts(parsed, new_id)
@@ -97,11 +97,32 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
         else:
             _late_record(parsed)
         return "created", None
+    return store_existing(parsed, ctx, actor)
+
+
+def store_existing(
+    parsed: Parsed, ctx: BatchContext, actor: User, stored: Stored | None = None
+) -> tuple[str, dict | None]:
+    """The verdict on a record whose UUID is stored: duplicate, update, conflict, invalid.
+
+    `stored` is the stored record if already read (the bulk path reads many at once).
+    """
     for _attempt in range(3):
-        outcome = _existing(parsed, ctx, actor)
+        outcome = _existing(parsed, ctx, actor, stored)
         if outcome is not None:
             return outcome
+        stored = None  # changed meanwhile: read it again
     return "conflict", None
+
+
+def result(parsed: Parsed, status: str, errors: dict | None) -> dict:
+    """A record's line in the sync answer."""
+    line = {"uuid": parsed.uuid, "status": status}
+    if errors:
+        line["errors"] = errors
+    if parsed.notice:
+        line["notice"] = parsed.notice
+    return line
 
 
 def _refused(parsed: Parsed, ctx: BatchContext) -> tuple[str, dict | None]:
@@ -123,9 +144,9 @@ def _refused(parsed: Parsed, ctx: BatchContext) -> tuple[str, dict | None]:
     return "invalid", {"study": [parsed.refusal]}
 
 
-def _existing(parsed: Parsed, ctx: BatchContext, actor: User):
+def _existing(parsed: Parsed, ctx: BatchContext, actor: User, stored: Stored | None = None):
     """Compare with the stored record; apply a correction. None means: changed meanwhile."""
-    stored = _load(parsed)
+    stored = stored or _load(parsed)
     if stored is None:
         return None
     if stored.owner_id != ctx.owner.id:
@@ -192,7 +213,7 @@ def rewrite(
     """
     table = MODELS[parsed.kind].__table__
     changes = {
-        name: value for name, value in _row(parsed, owner).items() if name not in FIXED_COLUMNS
+        name: value for name, value in row(parsed, owner).items() if name not in FIXED_COLUMNS
     }
     changes["updated_at"] = utcnow()
     changes.update(extra or {})
@@ -220,7 +241,7 @@ def _late_record(parsed: Parsed) -> None:
     )
 
 
-def _row(parsed: Parsed, owner: User) -> dict:
+def row(parsed: Parsed, owner: User) -> dict:
     """Column values of the record's own table."""
     content = parsed.content
     row = {
@@ -239,19 +260,20 @@ def _row(parsed: Parsed, owner: User) -> dict:
 
 
 @cache
-def _insert_statement(dialect: str, table: sa.Table):
-    """INSERT … ON CONFLICT (study_id, uuid) DO NOTHING RETURNING id, built once per table."""
+def insert_statement(dialect: str, table: sa.Table, *returning: str):
+    """INSERT … ON CONFLICT (study_id, uuid) DO NOTHING RETURNING id (and the `returning`
+    columns), built once per table."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert(table)
         .on_conflict_do_nothing(index_elements=["study_id", "uuid"])
-        .returning(table.c.id)
+        .returning(table.c.id, *(table.c[name] for name in returning))
     )
 
 
 def _insert_ignoring_duplicates(table: sa.Table, row: dict) -> int | None:
     """Insert a row unless its (study_id, uuid) exists; return the new id or None."""
-    statement = _insert_statement(db.session.get_bind().dialect.name, table)
+    statement = insert_statement(db.session.get_bind().dialect.name, table)
     return db.session.execute(statement, row).scalar_one_or_none()
 
 
@@ -272,8 +294,16 @@ CHILDREN = {
 }
 
 
-def _write_children(kind: str, owner_id: int, content: dict, replace: bool = False) -> None:
-    """Write the record's multi-valued codes (and its counts) in their own tables."""
+def child_rows(kind: str, owner_id: int, content: dict):
+    """(table, owner column, rows) for each child table of a record: its multi-valued
+    codes and its counts."""
+    for table, column, key, make in _children(kind, content):
+        items = content[key] if isinstance(key, str) else key
+        yield table, column, [{column: owner_id, **make(i)} for i in items]
+
+
+def _children(kind: str, content: dict) -> list:
+    """CHILDREN's entries for the kind, with its counts table if it has one."""
     children = list(CHILDREN[kind])
     if kind in COUNT_TABLES:
         counts = [
@@ -288,12 +318,16 @@ def _write_children(kind: str, owner_id: int, content: dict, replace: bool = Fal
                 lambda c: {"category": c[0], "code": c[1], "count": c[2]},
             )
         )
-    for table, column, key, make in children:
-        items = content[key] if isinstance(key, str) else key
+    return children
+
+
+def _write_children(kind: str, owner_id: int, content: dict, replace: bool = False) -> None:
+    """Write the record's multi-valued codes (and its counts) in their own tables."""
+    for table, column, rows in child_rows(kind, owner_id, content):
         if replace:
             db.session.execute(sa.delete(table).where(table.c[column] == owner_id))
-        if items:
-            db.session.execute(sa.insert(table), [{column: owner_id, **make(i)} for i in items])
+        if rows:
+            db.session.execute(sa.insert(table), rows)
 
 
 def _remember_session(
@@ -326,75 +360,98 @@ def _load(parsed: Parsed) -> Stored | None:
 
 def load(kind: str, study: Study, uuid: str) -> Stored | None:
     """Read a stored record of the study in canonical form (None: there is none)."""
-    model = MODELS[kind]
-    table = model.__table__
+    return load_many(kind, study, [uuid]).get(uuid)
+
+
+def load_many(kind: str, study: Study, uuids: list[str]) -> dict[str, Stored]:
+    """Read the stored records of the study with these UUIDs, in canonical form, by UUID:
+    one query for the records and one per child table, however many there are."""
+    table = MODELS[kind].__table__
+    connection = core_sql.connection()
+    wanted = (table.c.study_id == study.id, table.c.uuid.in_(uuids))
     if kind == "session":
-        row = db.session.execute(
-            sa.select(table).where(table.c.study_id == study.id, table.c.uuid == uuid)
-        ).one_or_none()
-        if row is None:
-            return None
-        content = {
-            "study": study.slug,
-            "site": row.site_id,
-            "slot": row.slot_id,
-            "zones": _codes(session_zones, "session_id", row.id, "zone_id"),
-            "weather": _codes(SessionWeather.__table__, "session_id", row.id),
-        }
-        owner_id = row.fieldworker_id
-        auto_closed_at = row.auto_closed_at
+        rows = connection.execute(sa.select(table).where(*wanted)).all()
+        ids = [row.id for row in rows]
+        zones = _codes(session_zones, "session_id", ids, "zone_id")
+        weather = _codes(SessionWeather.__table__, "session_id", ids)
     else:
         sessions = Session.__table__
-        row = db.session.execute(
+        rows = connection.execute(
             sa.select(
                 table,
                 sessions.c.uuid.label("session_uuid"),
                 sessions.c.fieldworker_id.label("owner_id"),
             )
             .join(sessions, sessions.c.id == table.c.session_id)
-            .where(table.c.study_id == study.id, table.c.uuid == uuid)
-        ).one_or_none()
-        if row is None:
-            return None
-        auto_closed_at = None
-        content = {"session": row.session_uuid, "zone": row.zone_id}
-        content.update(_child_content(kind, row.id))
-        owner_id = row.owner_id
-    content.update({name: getattr(row, name) for name in COMMON if name != "revision"})
-    content.update({name: getattr(row, name) for name in OWN_COLUMNS[kind]})
-    return Stored(row.id, row.revision, owner_id, content, auto_closed_at)
+            .where(*wanted)
+        ).all()
+        children = _child_content(kind, [row.id for row in rows])
+    found = {}
+    for row in rows:
+        if kind == "session":
+            content = {
+                "study": study.slug,
+                "site": row.site_id,
+                "slot": row.slot_id,
+                "zones": zones.get(row.id, []),
+                "weather": weather.get(row.id, []),
+            }
+            owner_id, auto_closed_at = row.fieldworker_id, row.auto_closed_at
+        else:
+            content = {"session": row.session_uuid, "zone": row.zone_id}
+            content.update({key: per[row.id] for key, per in children.items()})
+            owner_id, auto_closed_at = row.owner_id, None
+        content.update({name: getattr(row, name) for name in COMMON if name != "revision"})
+        content.update({name: getattr(row, name) for name in OWN_COLUMNS[kind]})
+        found[row.uuid] = Stored(row.id, row.revision, owner_id, content, auto_closed_at)
+    return found
 
 
-def _child_content(kind: str, record_id: int) -> dict:
-    """The multi-valued parts of a stored scan, encounter or people-moving count."""
+def _child_content(kind: str, record_ids: list[int]) -> dict[str, dict]:
+    """The multi-valued parts of stored scans, encounters or people-moving counts:
+    {content key: {record id: value}}, every record present."""
     if kind == "scan":
-        return {
-            "counts": _counts(kind, record_id),
-            "conditions": _codes(ScanCondition.__table__, "scan_id", record_id),
+        parts = {
+            "counts": _counts(kind, record_ids),
+            "conditions": _codes(ScanCondition.__table__, "scan_id", record_ids),
         }
-    if kind == "passers":
-        return {"counts": _counts(kind, record_id)}
-    if kind == "encounter":
-        return {"flags": _codes(EncounterFlag.__table__, "encounter_id", record_id)}
-    return {}
+    elif kind == "passers":
+        parts = {"counts": _counts(kind, record_ids)}
+    elif kind == "encounter":
+        parts = {"flags": _codes(EncounterFlag.__table__, "encounter_id", record_ids)}
+    else:
+        return {}
+    empty = {"counts": dict, "conditions": list, "flags": list}
+    return {key: {i: per.get(i, empty[key]()) for i in record_ids} for key, per in parts.items()}
 
 
-def _counts(kind: str, record_id: int) -> dict[str, dict[str, int]]:
-    """A stored record's counts as {category: {code: number}}."""
+def _counts(kind: str, record_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """Stored records' counts: {record id: {category: {code: number}}}."""
     table, column = COUNT_TABLES[kind]
-    counts: dict[str, dict[str, int]] = {}
-    for category, code, n in db.session.execute(
-        sa.select(table.c.category, table.c.code, table.c["count"])
-        .where(table.c[column] == record_id)
-        .order_by(table.c.category, table.c.code)
+    counts: dict[int, dict[str, dict[str, int]]] = {}
+    if not record_ids:
+        return counts
+    for owner, category, code, n in core_sql.connection().execute(
+        sa.select(table.c[column], table.c.category, table.c.code, table.c["count"])
+        .where(table.c[column].in_(record_ids))
+        .order_by(table.c[column], table.c.category, table.c.code)
     ):
-        counts.setdefault(category, {})[code] = n
+        counts.setdefault(owner, {}).setdefault(category, {})[code] = n
     return counts
 
 
-def _codes(table: sa.Table, column: str, owner_id: int, value: str = "code") -> list:
-    """The sorted values of a child table for one record."""
-    return sorted(db.session.scalars(sa.select(table.c[value]).where(table.c[column] == owner_id)))
+def _codes(
+    table: sa.Table, column: str, owner_ids: list[int], value: str = "code"
+) -> dict[int, list]:
+    """The sorted values of a child table: {owner id: [value, …]} (owners without none)."""
+    codes: dict[int, list] = {}
+    if not owner_ids:
+        return codes
+    for owner, code in core_sql.connection().execute(
+        sa.select(table.c[column], table.c[value]).where(table.c[column].in_(owner_ids))
+    ):
+        codes.setdefault(owner, []).append(code)
+    return {owner: sorted(values) for owner, values in codes.items()}
 
 
 def jsonable(content: dict) -> dict:

@@ -254,18 +254,20 @@ def test_a_record_that_is_not_an_object_is_invalid(field):
 def test_a_record_the_database_refuses_is_isolated(field, monkeypatch):
     from sqlalchemy.exc import IntegrityError
 
-    from observations import sync
+    from observations.sync import store
 
     session = field.session()
     poisoned = field.note(session)
-    real = sync.store_record
+    real = store.row
 
-    def refuse_one(parsed, ctx, actor):
+    # Both ways of storing (one record, or the batch's new records together) make the row
+    # here: the database "refuses" the poisoned one whichever way it is stored.
+    def refuse_one(parsed, owner):
         if parsed.uuid == poisoned["uuid"]:
             raise IntegrityError("INSERT", {}, Exception("refused"))
-        return real(parsed, ctx, actor)
+        return real(parsed, owner)
 
-    monkeypatch.setattr(sync, "store_record", refuse_one)
+    monkeypatch.setattr(store, "row", refuse_one)
     results = sync_records(field.fieldworker, [session, poisoned, field.encounter(session)])
     assert statuses(results) == ["created", "invalid", "created"]
     assert count(Session) == 1 and count(Encounter) == 1 and count(FieldNote) == 0
