@@ -65,6 +65,8 @@ from observations.models import Encounter, FieldNote, Scan, Session, Site, Zone 
 SITES = 5
 ZONES_PER_SITE = 3
 RETRY_SHARE = 0.1
+# gunicorn's PostgreSQL connections name themselves so, to find their server processes.
+APPLICATION_NAME = "terloops-load"
 # Bounds: no run sends more than this many requests per client and phase, or waits longer
 # than this for one answer.
 MAX_REQUESTS_PER_CLIENT = 100_000
@@ -152,6 +154,8 @@ class Gunicorn:
 
     def __init__(self, url: str, instance: str, workers: int, threads: int):
         self.port = free_port()
+        if url.startswith("postgresql"):
+            url += ("&" if "?" in url else "?") + f"application_name={APPLICATION_NAME}"
         env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -456,8 +460,45 @@ class Client:
             ledger.errors.append("sync: " + "; ".join(wrong))
 
 
-def run_phase(clients: list[Client], phase: str, seconds: float) -> float:
-    """Run every client's `phase` ("warm", "floor", "load") at once; the phase's wall seconds."""
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(process_group: int, database_pids: set[int]) -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn's process group), the database
+    server's processes that serve it and this process (the clients), read from /proc."""
+    used = {"server": 0.0, "database": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        if int(fields[2]) == process_group:
+            used["server"] += ticks / TICK
+        elif name == "postgres" and int(stat.parent.name) in database_pids:
+            used["database"] += ticks / TICK
+    times = os.times()
+    used["clients"] = times.user + times.system
+    return used
+
+
+def backends(url: str) -> set[int]:
+    """The PostgreSQL server processes serving the benchmark's gunicorn (none for SQLite)."""
+    if not url.startswith("postgresql"):
+        return set()
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        query = "SELECT pid FROM pg_stat_activity WHERE application_name = :name"
+        return set(connection.execute(sa.text(query), {"name": APPLICATION_NAME}).scalars())
+
+
+def run_phase(clients: list[Client], phase: str, seconds: float, cpu: dict | None = None) -> float:
+    """Run every client's `phase` ("warm", "floor", "load") at once; the phase's wall seconds.
+
+    With `cpu` (holding "group": gunicorn's process group), the CPU seconds the phase cost
+    the server, the database server and the clients are added to it."""
     start = threading.Barrier(len(clients) + 1)
     deadline = [float("inf")]
     threads = [
@@ -466,6 +507,7 @@ def run_phase(clients: list[Client], phase: str, seconds: float) -> float:
     ]
     for thread in threads:
         thread.start()
+    before = cpu_seconds(cpu["group"], cpu["backends"]()) if cpu is not None else {}
     start.wait()
     began = time.perf_counter()
     deadline[0] = began + seconds
@@ -473,7 +515,11 @@ def run_phase(clients: list[Client], phase: str, seconds: float) -> float:
         thread.join(seconds + 2 * TIMEOUT_SECONDS)
     if any(thread.is_alive() for thread in threads):
         raise SystemExit(f"{phase}: a client is still waiting for an answer; giving up")
-    return time.perf_counter() - began
+    wall = time.perf_counter() - began
+    if cpu is not None:
+        after = cpu_seconds(cpu["group"], cpu["backends"]())
+        cpu[phase] = {part: after[part] - before[part] for part in before}
+    return wall
 
 
 # -- the count afterwards --------------------------------------------------------------------
@@ -558,8 +604,9 @@ def main() -> None:
             for client in clients:
                 client.port = server.port
             run_phase(clients, "warm", args.seconds)
-            floor_seconds = run_phase(clients, "floor", args.seconds)
-            load_seconds = run_phase(clients, "load", args.seconds)
+            cpu = {"group": server.process.pid, "backends": lambda: backends(url)}
+            floor_seconds = run_phase(clients, "floor", args.seconds, cpu)
+            load_seconds = run_phase(clients, "load", args.seconds, cpu)
             for client in clients:
                 if client.connection is not None:
                     client.connection.close()
@@ -569,10 +616,10 @@ def main() -> None:
             with app.app_context():
                 drop_everything()
                 db.engine.dispose()
-    report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows)
+    report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, cpu)
 
 
-def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows) -> None:
+def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, cpu) -> None:
     """Print what happened, then the figures' line."""
     load = [s for c in clients for s in c.load.seconds]
     floor = [s for c in clients for s in c.floor.seconds]
@@ -604,6 +651,13 @@ def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows) -
                 f"{statistics.median(seconds) * 1000:.1f} ms, p99 "
                 f"{percentile(seconds, 0.99) * 1000:.1f} ms"
             )
+    for phase, label, count in (("floor", "floor", len(floor)), ("load", "sync", len(load))):
+        per = {part: seconds * 1000 / max(count, 1) for part, seconds in cpu[phase].items()}
+        print(
+            f"CPU per {label} request: server {per['server']:.2f} ms, database server "
+            f"{per['database']:.2f} ms, client {per['clients']:.2f} ms; "
+            f"together {sum(per.values()):.2f} ms"
+        )
     print("rows: " + ", ".join(f"{table} {n}" for table, n in rows.items()))
     for message, times in Counter(errors).most_common(5):
         print(f"error ×{times}: {message}")

@@ -6,6 +6,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased
 
 from .. import codebook, core_sql, scan_rules
 from ..extensions import db
@@ -199,7 +200,10 @@ class BatchContext:
             return cached
         rows = (
             core_sql.connection()
-            .execute(_SESSION_BY_UUID(study_slug is not None), {"uuid": uuid, "slug": study_slug})
+            .execute(
+                _SESSION_BY_UUID(study_slug is not None),
+                {"uuid": uuid, "slug": study_slug, "owner": self.owner.id},
+            )
             .all()
         )
         if not rows:
@@ -211,7 +215,12 @@ class BatchContext:
         return self._info(chosen, zones)
 
     def _info(self, row, zones: list[int]) -> SessionInfo:
-        """Cache a stored session's facts (a row of _SESSION_BY_UUID) for the rest of the batch."""
+        """Cache a stored session's facts (a row of _SESSION_BY_UUID) for the rest of the batch,
+        and what the row says of its study: the owner's membership, the newest codebook."""
+        self._members.setdefault(row.study_id, row.member)
+        if row.study_id not in self._versions:
+            newest = (row.codebook_version, row.codebook_id, row.codebook_created_at)
+            self._versions[row.study_id] = newest if row.codebook_id else (1, None, None)
         info = SessionInfo(
             id=row.id,
             uuid=row.uuid,
@@ -264,7 +273,17 @@ def _ZONES():
 
 @cache
 def _SESSION_BY_UUID(in_study: bool):
-    """The sessions with :uuid (in the study named :slug, if `in_study`), one row per zone."""
+    """The sessions with :uuid (in the study named :slug, if `in_study`), one row per zone,
+    with whether :owner is an active member of its study (null: never one) and its study's
+    newest codebook row (_NEWEST): what checking the session's records needs besides."""
+    newest = (
+        select(Codebook.id)
+        .where(Codebook.study_id == Session.study_id)
+        .order_by(Codebook.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    codebook = aliased(Codebook)
     query = (
         select(
             Session.id,
@@ -277,9 +296,18 @@ def _SESSION_BY_UUID(in_study: bool):
             Session.revision,
             Session.auto_closed_at,
             session_zones.c.zone_id,
+            Membership.active.label("member"),
+            codebook.version.label("codebook_version"),
+            codebook.id.label("codebook_id"),
+            codebook.created_at.label("codebook_created_at"),
         )
         .join(Study, Study.id == Session.study_id)
         .outerjoin(session_zones, session_zones.c.session_id == Session.id)
+        .outerjoin(
+            Membership,
+            (Membership.study_id == Session.study_id) & (Membership.user_id == bindparam("owner")),
+        )
+        .outerjoin(codebook, codebook.id == newest)
         .where(Session.uuid == bindparam("uuid"))
         .order_by(Session.id)
     )
