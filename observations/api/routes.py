@@ -62,18 +62,23 @@ def sync():
         return _error(
             413, _("Too large"), _("Send at most %(n)d records per request.", n=MAX_BATCH)
         )
+    user = api_user()
+    closed: list[dict] | None = None
+
+    def closed_sessions() -> None:
+        # In the batch's own transaction: the answer needs no second one.
+        nonlocal closed
+        closed = [closed_entry(s) for s in recently_closed(user)]
+
     try:
-        results = sync_records(api_user(), records)
+        results = sync_records(user, records, before_commit=closed_sessions)
     except OperationalError:
         response = _error(503, _("Busy"), _("The database is busy. Try again shortly."))
         response.headers["Retry-After"] = "5"
         return response
-    user = api_user()
-    return jsonify(
-        results=results,
-        server_time=iso(utcnow()),
-        closed_sessions=[closed_entry(s) for s in recently_closed(user)],
-    )
+    if closed is None:  # stored record by record: each in its own transaction
+        closed_sessions()
+    return jsonify(results=results, server_time=iso(utcnow()), closed_sessions=closed)
 
 
 def _member_study(slug: str) -> Study:

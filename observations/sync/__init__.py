@@ -9,6 +9,7 @@ refuses it, each record is stored in a transaction of its own.
 
 import logging
 import time
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -109,16 +110,25 @@ def sync_in_transaction(
 
 
 def sync_records(
-    owner: User, records: list, actor: User | None = None, study: str | None = None
+    owner: User,
+    records: list,
+    actor: User | None = None,
+    study: str | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> list[dict]:
     """Store a batch of records of `owner`; `actor` (default the owner) is audited.
 
     With `study`, only records of that study are accepted (a coordinator's upload).
+    `before_commit` runs inside the batch's transaction just before it commits (again if
+    the batch is retried): what the answer needs besides is read without a second
+    transaction.
     """
     actor = actor or owner
     for attempt in range(RETRIES):
         try:
             results = _batch(owner, records, actor, study)
+            if before_commit is not None:
+                before_commit()
             db.session.commit()
             return results
         except OperationalError:
