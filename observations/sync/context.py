@@ -198,14 +198,10 @@ class BatchContext:
         cached = self.sessions.get(uuid)
         if cached is not None and (study_slug is None or cached.study.slug == study_slug):
             return cached
-        rows = (
-            core_sql.connection()
-            .execute(
-                _SESSION_BY_UUID(study_slug is not None),
-                {"uuid": uuid, "slug": study_slug, "owner": self.owner.id},
-            )
-            .all()
-        )
+        rows = db.session.execute(
+            _SESSION_BY_UUID(study_slug is not None),
+            {"uuid": uuid, "slug": study_slug, "owner": self.owner.id},
+        ).all()
         if not rows:
             return None
         # Rows are (session, one of its zones); the owner's own session comes first.
@@ -224,7 +220,7 @@ class BatchContext:
         info = SessionInfo(
             id=row.id,
             uuid=row.uuid,
-            study=db.session.get(Study, row.study_id),
+            study=row.Study,
             site_id=row.site_id,
             fieldworker_id=row.fieldworker_id,
             started_at=row.started_at,
@@ -286,6 +282,7 @@ def _SESSION_BY_UUID(in_study: bool):
     codebook = aliased(Codebook)
     query = (
         select(
+            Study,
             Session.id,
             Session.uuid,
             Session.study_id,
