@@ -5,6 +5,7 @@ Python only merges the few dozen grouped rows a session yields.
 """
 
 from collections import defaultdict
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -29,15 +30,7 @@ def daypart(hour: int) -> str:
 
 def clock_for(timezone: str, session_ids, connection=None) -> LocalClock:
     """A local clock over the years of the sessions (a year to spare on each side)."""
-    first, last = (
-        (connection or db.session)
-        .execute(
-            select(func.min(Session.started_at), func.max(Session.ended_at)).where(
-                Session.id.in_(session_ids)
-            )
-        )
-        .one()
-    )
+    first, last = (connection or db.session).execute(_span(), {"ids": list(session_ids)}).one()
     years = [d.year for d in (first, last) if d is not None] or [2000]
     return LocalClock(timezone, min(years) - 1, max(years) + 1)
 
@@ -49,14 +42,93 @@ def counted_sessions(session_ids):
     )
 
 
+@cache
+def _span():
+    """SQL: the first start and last end of the sessions :ids."""
+    return select(func.min(Session.started_at), func.max(Session.ended_at)).where(
+        Session.id.in_(sa.bindparam("ids", expanding=True))
+    )
+
+
+@lru_cache(maxsize=64)
+def _statements(clock: LocalClock) -> dict[str, list]:
+    """The SELECTs that compute the facts of the sessions :ids on a clock, built once per
+    clock: a session's end (a phone's sync) runs them all, and building them is most of
+    their cost."""
+    scoped = counted_sessions(sa.bindparam("ids", expanding=True))
+    return {
+        "sessions": [select(scoped)],
+        "hours": [hour_cells(scoped, clock)],
+        "encounters": [_encounter_query(scoped, clock)],
+        "kinds": [_kind_query(scoped, clock, category) for category in ENCOUNTER_CATEGORIES],
+        "mix": [_mix_query(scoped, clock)],
+        "zones": _zone_queries(scoped, clock),
+    }
+
+
+def _encounter_query(scoped, clock: LocalClock):
+    e = Encounter.__table__
+    grouped = encounter_groups(scoped, clock, [e.c.retracted.is_(False)]).subquery()
+    g = grouped.c
+    hour = clock.start_hour_number(clock.bucket_start(g.b))
+    return select(
+        g.session_id, hour.label("lh"), g.zone_id, g.n, *(g[m] for m in (*RELATIONS, *FLAGS))
+    )
+
+
+def _kind_query(scoped, clock: LocalClock, category: str):
+    e = Encounter.__table__
+    hour = clock.hour_number(e.c.occurred_at)
+    column = func.coalesce(e.c[category], NOT_CODED)
+    return (
+        select(e.c.session_id, hour, sa.literal(category), column, func.count())
+        .join(scoped, scoped.c.id == e.c.session_id)
+        .where(e.c.retracted.is_(False))
+        .group_by(e.c.session_id, hour, column)
+    )
+
+
+def _mix_query(scoped, clock: LocalClock):
+    s, counts = Scan.__table__, ScanCount.__table__
+    hour = clock.hour_number(s.c.observed_at)
+    return (
+        select(s.c.session_id, hour, counts.c.category, counts.c.code, func.sum(counts.c.count))
+        .join(scoped, scoped.c.id == s.c.session_id)
+        .join(counts, counts.c.scan_id == s.c.id)
+        .where(s.c.retracted.is_(False), counts.c.category.in_(MIX_CATEGORIES))
+        .group_by(s.c.session_id, hour, counts.c.category, counts.c.code)
+    )
+
+
+def _zone_queries(scoped, clock: LocalClock) -> list:
+    s, c = Scan.__table__, ScanCondition.__table__
+    hour = clock.hour_number(s.c.observed_at)
+    live = (s.c.retracted.is_(False), s.c.zone_id.is_not(None))
+    scans = (
+        select(s.c.session_id, s.c.zone_id, hour, sa.literal(NOT_CODED), func.count())
+        .join(scoped, scoped.c.id == s.c.session_id)
+        .where(*live)
+        .group_by(s.c.session_id, s.c.zone_id, hour)
+    )
+    conditions = (
+        select(s.c.session_id, s.c.zone_id, hour, c.c.code, func.count())
+        .join(scoped, scoped.c.id == s.c.session_id)
+        .join(c, c.c.scan_id == s.c.id)
+        .where(*live)
+        .group_by(s.c.session_id, s.c.zone_id, hour, c.c.code)
+    )
+    return [scans, conditions]
+
+
 class SessionFacts:
     """The rows of fact_hours, fact_codes and fact_zones for some sessions of one study."""
 
     def __init__(self, clock: LocalClock, session_ids, connection=None):
         self.clock = clock
         self.db = connection or db.session
-        self.scoped = counted_sessions(session_ids)
-        self.sessions = {row.id: row for row in self.db.execute(select(self.scoped))}
+        self.statements = _statements(clock)
+        self.ids = {"ids": list(session_ids)}
+        self.sessions = {row.id: row for row in self._rows("sessions")}
         self.hours: dict = {}
         self.codes: dict = defaultdict(int)
         self.zones: dict = defaultdict(lambda: [0, 0])
@@ -89,19 +161,17 @@ class SessionFacts:
             } | dict.fromkeys(MEASURES, 0)
         return self.hours[key]
 
+    def _rows(self, name: str):
+        """The rows of the named statements (built once per clock) for these sessions."""
+        for statement in self.statements[name]:
+            yield from self.db.execute(statement, self.ids)
+
     def _hours(self) -> None:
-        for row in self.db.execute(hour_cells(self.scoped, self.clock)):
+        for row in self._rows("hours"):
             self._hour(row.id, row.lh)["seconds"] += int(row.seconds)
 
     def _encounters(self) -> None:
-        e = Encounter.__table__
-        grouped = encounter_groups(self.scoped, self.clock, [e.c.retracted.is_(False)]).subquery()
-        g = grouped.c
-        hour = self.clock.start_hour_number(self.clock.bucket_start(g.b))
-        query = select(
-            g.session_id, hour.label("lh"), g.zone_id, g.n, *(g[m] for m in (*RELATIONS, *FLAGS))
-        )
-        for row in self.db.execute(query):
+        for row in self._rows("encounters"):
             cell = self._hour(row.session_id, row.lh)
             cell["encounters"] += row.n
             for name in (*RELATIONS, *FLAGS):
@@ -110,52 +180,16 @@ class SessionFacts:
                 self.zones[(row.session_id, row.zone_id, row.lh, NOT_CODED)][1] += row.n
 
     def _kinds(self) -> None:
-        e = Encounter.__table__
-        hour = self.clock.hour_number(e.c.occurred_at)
-        for category in ENCOUNTER_CATEGORIES:
-            column = func.coalesce(e.c[category], NOT_CODED)
-            query = (
-                select(e.c.session_id, hour, column, func.count())
-                .join(self.scoped, self.scoped.c.id == e.c.session_id)
-                .where(e.c.retracted.is_(False))
-                .group_by(e.c.session_id, hour, column)
-            )
-            for session_id, lh, code, n in self.db.execute(query):
-                self.codes[(session_id, lh, category, code)] += n
+        for session_id, lh, category, code, n in self._rows("kinds"):
+            self.codes[(session_id, lh, category, code)] += n
 
     def _mix(self) -> None:
-        s, counts = Scan.__table__, ScanCount.__table__
-        hour = self.clock.hour_number(s.c.observed_at)
-        query = (
-            select(s.c.session_id, hour, counts.c.category, counts.c.code, func.sum(counts.c.count))
-            .join(self.scoped, self.scoped.c.id == s.c.session_id)
-            .join(counts, counts.c.scan_id == s.c.id)
-            .where(s.c.retracted.is_(False), counts.c.category.in_(MIX_CATEGORIES))
-            .group_by(s.c.session_id, hour, counts.c.category, counts.c.code)
-        )
-        for session_id, lh, category, code, n in self.db.execute(query):
+        for session_id, lh, category, code, n in self._rows("mix"):
             self.codes[(session_id, lh, category, code)] += int(n or 0)
 
     def _zones(self) -> None:
-        s, c = Scan.__table__, ScanCondition.__table__
-        hour = self.clock.hour_number(s.c.observed_at)
-        live = (s.c.retracted.is_(False), s.c.zone_id.is_not(None))
-        scans = (
-            select(s.c.session_id, s.c.zone_id, hour, sa.literal(NOT_CODED), func.count())
-            .join(self.scoped, self.scoped.c.id == s.c.session_id)
-            .where(*live)
-            .group_by(s.c.session_id, s.c.zone_id, hour)
-        )
-        conditions = (
-            select(s.c.session_id, s.c.zone_id, hour, c.c.code, func.count())
-            .join(self.scoped, self.scoped.c.id == s.c.session_id)
-            .join(c, c.c.scan_id == s.c.id)
-            .where(*live)
-            .group_by(s.c.session_id, s.c.zone_id, hour, c.c.code)
-        )
-        for query in (scans, conditions):
-            for session_id, zone_id, lh, condition, n in self.db.execute(query):
-                self.zones[(session_id, zone_id, lh, condition)][0] += n
+        for session_id, zone_id, lh, condition, n in self._rows("zones"):
+            self.zones[(session_id, zone_id, lh, condition)][0] += n
 
     def rows(self) -> dict[str, list[dict]]:
         """{table name: rows to insert}."""

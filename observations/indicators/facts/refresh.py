@@ -46,15 +46,14 @@ def refresh(session_ids, connection=None) -> int:
         stale += _with_facts(sorted(set(chunk) - found), connection)
         counted = [i for members in by_zone.values() for i in members]
         if counted or stale:
-            for model in FACT_MODELS:
-                table = model.__table__
-                connection.execute(sa.delete(table).where(table.c.session_id.in_(counted + stale)))
+            for delete in _deletes():
+                connection.execute(delete, {"ids": counted + stale})
         for timezone, members in by_zone.items():
             clock = clock_for(timezone, members, connection)
             rows = SessionFacts(clock, members, connection).compute().rows()
             for model in FACT_MODELS:
                 if rows[model.__tablename__]:
-                    connection.execute(sa.insert(model.__table__), rows[model.__tablename__])
+                    connection.execute(_insert(model.__table__), rows[model.__tablename__])
                     written += len(rows[model.__tablename__])
     return written
 
@@ -64,6 +63,18 @@ def _core(connection):
     if isinstance(connection, orm.Session):
         return core_sql.connection(connection)
     return connection
+
+
+@cache
+def _deletes() -> list:
+    """SQL: delete the facts of the sessions :ids, one DELETE per fact table."""
+    ids = sa.bindparam("ids", expanding=True)
+    return [sa.delete(m.__table__).where(m.__table__.c.session_id.in_(ids)) for m in FACT_MODELS]
+
+
+@cache
+def _insert(table: sa.Table):
+    return sa.insert(table)
 
 
 @cache
