@@ -64,6 +64,8 @@ class Session(CapturedRecord, db.Model):
         sa.CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
         sa.Index("ix_sessions_study_site_started", "study_id", "site_id", "started_at"),
         sa.Index("ix_sessions_fieldworker_started", "fieldworker_id", "started_at"),
+        # A record names its session by UUID alone (sync/context.py).
+        sa.Index("ix_sessions_uuid", "uuid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
