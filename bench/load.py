@@ -4,7 +4,8 @@ Starts the app the way docs/deploy.md does (gunicorn, gthread workers, a fresh i
 folder, the schema by `flask db upgrade`'s migrations) on a free port of 127.0.0.1, with a
 study of five sites and one fieldworker with a personal API token per client. Then, with
 one thread and one keep-alive connection per client, after a warm-up in which every client
-starts its first session (untimed: a server in use has run every query before):
+syncs a short session from start to end and starts its next (untimed: a server in use has
+run every query before, and built the statements it keeps):
 
 1. the floor: every client asks GET /healthz (the app's cheapest route: one SELECT 1)
    as fast as it is answered, for S seconds;
@@ -233,19 +234,16 @@ class Phone:
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def session_batches(self):
-        """The batches of one session, from its start to its end (a generator)."""
-        rng, zones = self.rng, self.site["zones"]
-        # It began half an hour ago; its records follow ten seconds apart, up to its end.
-        started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
-        clock = iter(started + timedelta(seconds=10 * n) for n in range(1, 10_000))
-        session = {
+    def _session(self, started: datetime) -> dict:
+        """A session record that began at `started`, not yet ended."""
+        rng = self.rng
+        return {
             "uuid": self._uuid(),
             "kind": "session",
             "revision": 1,
             "study": self.study,
             "site": self.site["id"],
-            "zones": zones,
+            "zones": self.site["zones"],
             "started_at": started.isoformat(),
             "ended_at": None,
             "weather": [rng.choice(("clouds_light", "sun_exposed", "rain_light"))],
@@ -254,6 +252,30 @@ class Phone:
             "programme": "none",
             "device_time": started.isoformat(),
         }
+
+    @staticmethod
+    def _end(session: dict, ended: datetime) -> dict:
+        """The session's second revision: ended."""
+        moment = ended.isoformat()
+        return {**session, "revision": 2, "ended_at": moment, "device_time": moment}
+
+    def short_session(self):
+        """The batches of a session of one encounter, from its start to its end: the warm-up
+        runs every kind of request once in every worker (a server in use has)."""
+        started = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+        session = self._session(started)
+        yield [session]
+        yield [self._encounter(session, started + timedelta(seconds=10))]
+        ended = started + timedelta(seconds=30)
+        yield [self._note(session, ended - timedelta(seconds=5)), self._end(session, ended)]
+
+    def session_batches(self):
+        """The batches of one session, from its start to its end (a generator)."""
+        rng, zones = self.rng, self.site["zones"]
+        # It began half an hour ago; its records follow ten seconds apart, up to its end.
+        started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+        clock = iter(started + timedelta(seconds=10 * n) for n in range(1, 10_000))
+        session = self._session(started)
         yield [session]
         children = 0
         goal = rng.randint(40, 90)
@@ -269,9 +291,7 @@ class Phone:
             children += len(batch)
             yield batch
         ended = next(clock)
-        end = {**session, "revision": 2, "ended_at": ended.isoformat()}
-        end["device_time"] = ended.isoformat()
-        yield [self._note(session, ended - timedelta(seconds=5)), end]
+        yield [self._note(session, ended - timedelta(seconds=5)), self._end(session, ended)]
 
     def _any(self, session: dict, at: datetime) -> dict:
         share = self.rng.random()
@@ -386,13 +406,15 @@ class Client:
         return response.status, answer
 
     def run_warm(self, start: threading.Barrier, _deadline: list[float]) -> None:
-        """Open the connection and start a session: every worker has run the sync once."""
+        """Open the connection, sync a short session and start the next: every worker has run
+        every kind of sync."""
         start.wait()
-        batch = next(self.batches)
-        self._sync(batch, retry=False)
+        warm = [*self.phone.short_session(), next(self.batches)]
+        for batch in warm:
+            self._sync(batch, retry=False)
         self.load.seconds.clear()  # not timed: a server that has run for a while is warm
         self.load.sizes.clear()
-        self.warm_records = len(batch)
+        self.warm_records = sum(len(batch) for batch in warm)
 
     def run_floor(self, start: threading.Barrier, deadline: list[float]) -> None:
         """GET /healthz until the deadline."""
