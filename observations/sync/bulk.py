@@ -36,10 +36,11 @@ class Pending:
         self.actor = actor
         self.items: list[tuple[int, Parsed]] = []
         self.keys: set[tuple[int, str]] = set()
+        self.uuids: set[str] = set()
 
     def holds(self, uuid) -> bool:
         """Whether a record with this UUID (as sent) waits here."""
-        return isinstance(uuid, str) and any(key[1] == uuid.lower() for key in self.keys)
+        return isinstance(uuid, str) and uuid.lower() in self.uuids
 
     def takes(self, parsed: Parsed) -> bool:
         """Whether the record can wait here: a plain record of an open or ended session."""
@@ -54,12 +55,13 @@ class Pending:
         """Keep the record (the batch's `index`-th) for the next flush."""
         self.items.append((index, parsed))
         self.keys.add((parsed.study.id, parsed.uuid))
+        self.uuids.add(parsed.uuid)
 
     def flush(self, results: list) -> None:
         """Store what waits, and put each record's result at its index in `results`."""
         if not self.items:
             return
-        items, self.items, self.keys = self.items, [], set()
+        items, self.items, self.keys, self.uuids = self.items, [], set(), set()
         groups: dict[tuple[str, int], list[tuple[int, Parsed]]] = defaultdict(list)
         for index, parsed in items:
             groups[parsed.kind, parsed.study.id].append((index, parsed))
