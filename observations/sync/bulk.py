@@ -80,7 +80,7 @@ class Pending:
         """INSERT the group's records and their child rows; mark the new ones created."""
         table = store.MODELS[kind].__table__
         statement = store.insert_statement(connection.dialect.name, table, "uuid")
-        rows = [store.row(parsed, self.ctx.owner) for _index, parsed in group]
+        rows = [store.row_of(parsed, self.ctx.owner) for _index, parsed in group]
         new_ids = dict((uuid, i) for i, uuid in connection.execute(statement, rows))
         children: dict[sa.Table, list[dict]] = defaultdict(list)
         for index, parsed in group:

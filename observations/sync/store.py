@@ -87,7 +87,7 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
     """Store one checked record and say what happened."""
     if parsed.refusal:
         return _refused(parsed, ctx)
-    values = row(parsed, ctx.owner)
+    values = row_of(parsed, ctx.owner)
     new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, values)
     if new_id is not None:
         _write_children(parsed.kind, new_id, parsed.content)
@@ -213,7 +213,7 @@ def rewrite(
     """
     table = MODELS[parsed.kind].__table__
     changes = {
-        name: value for name, value in row(parsed, owner).items() if name not in FIXED_COLUMNS
+        name: value for name, value in row_of(parsed, owner).items() if name not in FIXED_COLUMNS
     }
     changes["updated_at"] = utcnow()
     changes.update(extra or {})
@@ -241,7 +241,7 @@ def _late_record(parsed: Parsed) -> None:
     )
 
 
-def row(parsed: Parsed, owner: User) -> dict:
+def row_of(parsed: Parsed, owner: User) -> dict:
     """Column values of the record's own table."""
     content = parsed.content
     row = {

@@ -258,7 +258,7 @@ def test_a_record_the_database_refuses_is_isolated(field, monkeypatch):
 
     session = field.session()
     poisoned = field.note(session)
-    real = store.row
+    real = store.row_of
 
     # Both ways of storing (one record, or the batch's new records together) make the row
     # here: the database "refuses" the poisoned one whichever way it is stored.
@@ -267,7 +267,7 @@ def test_a_record_the_database_refuses_is_isolated(field, monkeypatch):
             raise IntegrityError("INSERT", {}, Exception("refused"))
         return real(parsed, owner)
 
-    monkeypatch.setattr(store, "row", refuse_one)
+    monkeypatch.setattr(store, "row_of", refuse_one)
     results = sync_records(field.fieldworker, [session, poisoned, field.encounter(session)])
     assert statuses(results) == ["created", "invalid", "created"]
     assert count(Session) == 1 and count(Encounter) == 1 and count(FieldNote) == 0
