@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from observations.extensions import db
+from observations.sync import rules_cache
 
 # The demo is generated relative to the moment it is made (a session started 35 minutes ago
 # is still running; last week's sessions await review): a copy older than this is made again.
@@ -121,6 +122,9 @@ def _take(value) -> Snapshot:
 
 def _restore(snapshot: Snapshot) -> None:
     """Put the snapshot's rows into the current app's empty database."""
+    # Codebook rules are kept under the newest codebook's id and creation time, which every
+    # copy repeats: rules an earlier test kept (after changing codes) must not serve this one.
+    rules_cache.clear()
     db.session.remove()
     if snapshot.sqlite_file is not None:
         db.engine.dispose()
