@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from observations.extensions import db
 from observations.sync import rules_cache
 
-# The demo is generated relative to the moment it is made (a session started 35 minutes ago
-# is still running; last week's sessions await review): a copy older than this is made again.
+# The demo (and the access world) is generated relative to the moment it is made (a session
+# started 35 minutes ago is still running; last week's sessions await review): a copy older
+# than this is made again.
 DEMO_FRESH_SECONDS = 600
 
 
