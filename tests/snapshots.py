@@ -36,18 +36,22 @@ class Snapshot:
     sqlite_file: Path | None = None
     tables: dict[str, bytes] | None = None  # PostgreSQL: COPY's text per table with rows
     sequences: dict[str, int] | None = None  # PostgreSQL: each used sequence's last value
+    instance: Path | None = None  # the files build wrote in the app's instance folder
 
 
 _snapshots: dict[Hashable, Snapshot] = {}
 _folder: Path | None = None
 
 
-def restore_or_build(app, key: Hashable, build: Callable[[], object], fresh_for=None):
+def restore_or_build(
+    app, key: Hashable, build: Callable[[], object], fresh_for=None, files: bool = False
+):
     """Add the rows `build` makes to the app's fresh database and return build's value.
 
     `build` runs in an app context (its work is committed after it): once per key, and again
     when the copy is older than `fresh_for` seconds. Later calls copy its rows instead, into
     a database without rows; one that has some already (another fixture's) runs `build`.
+    With `files`, the files in the app's instance folder (export files) are copied back too.
     """
     snapshot = _snapshots.get(key)
     if snapshot and fresh_for is not None and time.monotonic() - snapshot.made_at > fresh_for:
@@ -59,10 +63,15 @@ def restore_or_build(app, key: Hashable, build: Callable[[], object], fresh_for=
             return value
         if snapshot is not None:
             _restore(snapshot)
+            if snapshot.instance is not None:
+                shutil.copytree(snapshot.instance, app.instance_path, dirs_exist_ok=True)
             return copy.deepcopy(snapshot.value)
         value = build()
         db.session.commit()
-        _snapshots[key] = _take(copy.deepcopy(value))
+        snapshot = _snapshots[key] = _take(copy.deepcopy(value))
+        if files:
+            snapshot.instance = _folder_for_copies() / f"instance-{time.monotonic_ns()}"
+            shutil.copytree(app.instance_path, snapshot.instance)
         return value
 
 
@@ -76,6 +85,13 @@ def demo(app, password: str = "correct-horse-battery"):
         demo_study.create_demo(password=password)
 
     restore_or_build(app, ("demo", password, today), build, fresh_for=DEMO_FRESH_SECONDS)
+
+
+def _folder_for_copies() -> Path:
+    """A temporary folder for the run's copies."""
+    global _folder
+    _folder = _folder or Path(tempfile.mkdtemp(prefix="terloops-snapshots-"))
+    return _folder
 
 
 def _empty() -> bool:
@@ -94,13 +110,11 @@ def _postgresql() -> bool:
 
 def _take(value) -> Snapshot:
     """Copy the committed rows of the current app's database."""
-    global _folder
     snapshot = Snapshot(time.monotonic(), value)
     db.session.remove()
     if not _postgresql():
         db.engine.dispose()
-        _folder = _folder or Path(tempfile.mkdtemp(prefix="terloops-snapshots-"))
-        snapshot.sqlite_file = _folder / f"{len(_snapshots)}-{time.monotonic_ns()}.db"
+        snapshot.sqlite_file = _folder_for_copies() / f"{time.monotonic_ns()}.db"
         shutil.copyfile(db.engine.url.database, snapshot.sqlite_file)
         return snapshot
     snapshot.tables, snapshot.sequences = {}, {}

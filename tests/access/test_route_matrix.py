@@ -36,7 +36,11 @@ class Caller:
         with self.app.test_request_context():
             worlds.empty_tables()
         self.world = snapshots.restore_or_build(
-            self.app, "access world", self._build, fresh_for=snapshots.DEMO_FRESH_SECONDS
+            self.app,
+            "access world",
+            self._build,
+            fresh_for=snapshots.DEMO_FRESH_SECONDS,
+            files=True,  # the finished exports' files, which a call may have deleted
         )
         self._clients, self.dirty = {}, False
 
