@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from observations import create_app
 from observations.config import normalise_database_url
 from observations.extensions import db, limiter
-from tests import app_reuse, factories
+from tests import app_reuse, factories, snapshots
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 app_reuse.install()
@@ -192,10 +192,7 @@ def runner(app):
 @pytest.fixture
 def world(app):
     """Two studies, each with a member of every role, and an admin."""
-    with app.app_context():
-        built = factories.two_studies()
-        db.session.commit()
-        return built
+    return snapshots.restore_or_build(app, "world", factories.two_studies)
 
 
 def csrf_token(html: str) -> str:

@@ -5,17 +5,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from observations import demo
 from observations.extensions import db
 from observations.models import AuditEvent
+from tests import snapshots
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_export_writes_the_workbook(app, runner, tmp_path):
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     out = tmp_path / "demo.xlsx"
     result = runner.invoke(
         args=[
@@ -43,9 +41,7 @@ def test_export_writes_the_workbook(app, runner, tmp_path):
 
 
 def test_export_explains_bad_input(app, runner, tmp_path):
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     out = str(tmp_path / "x.xlsx")
     cases = [
         (["export", "nope", "--out", out], "Er is geen studie met de korte naam nope."),
@@ -145,9 +141,7 @@ def test_import_pldp_explains_text_in_the_file_that_cannot_be_stored(app, runner
 
 
 def test_an_export_on_the_command_line_is_in_the_audit_log(app, runner, tmp_path):
-    with app.app_context():
-        demo.create_demo(password="terloops-demo")
-        db.session.commit()
+    snapshots.demo(app, password="terloops-demo")
     out = tmp_path / "demo.csv.zip"
     result = runner.invoke(args=["export", "demo", "--out", str(out), "--format", "csv"])
     assert result.exit_code == 0, result.output

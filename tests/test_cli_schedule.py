@@ -5,9 +5,9 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from observations import demo
 from observations.extensions import db
 from observations.models import AuditEvent, Slot
+from tests import snapshots
 
 ARGS = ["schedule", "generate", "demo", "--from", "2026-06-01", "--to", "2026-06-14"]
 
@@ -15,9 +15,7 @@ ARGS = ["schedule", "generate", "demo", "--from", "2026-06-01", "--to", "2026-06
 @pytest.fixture
 def demo_study(app):
     """The demo study (five sites, three observers, a schedule of its own)."""
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
 
 
 def test_json_is_one_object_of_the_documented_shape(runner, demo_study):

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from observations import codebook, demo, scan_rules
+from observations import codebook, scan_rules
 from observations.extensions import db, limiter
 from observations.models import (
     Encounter,
@@ -31,6 +31,7 @@ from observations.models import (
 )
 from observations.reliability import stats
 from observations.review import quality
+from tests import snapshots
 from tests.conftest import empty_database, make_app
 
 TREND_SITES = ("Nieuwe Bibliotheek Almere", "VerHalenHuis Tilburg", "Krachtstation Kanaleneiland")
@@ -46,8 +47,7 @@ def demo_app(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("demo-data"))
     with app.app_context():
         db.create_all()
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     yield app
     empty_database(app)
 

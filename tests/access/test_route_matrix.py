@@ -1,13 +1,15 @@
 """Every route × every actor, compared with the table in expectations.py.
 
-The world is built once and rebuilt only after a request that passed and may have changed
-it; within a row the refused actors go first, so their calls see the world as built.
+The world is built once and rebuilt (copied from the first one: tests/snapshots.py) only after
+a request that passed and may have changed it; within a row the refused actors go first, so
+their calls see the world as built.
 """
 
 import pytest
 from werkzeug.exceptions import MethodNotAllowed
 
 from observations.extensions import db
+from tests import snapshots
 from tests.access import world as worlds
 from tests.access.expectations import ROWS
 from tests.access.rows import OK, OUTCOMES, outcome_of, url_of
@@ -33,8 +35,19 @@ class Caller:
             return
         with self.app.test_request_context():
             worlds.empty_tables()
-            self.world = worlds.build()
+        self.world = snapshots.restore_or_build(
+            self.app,
+            "access world",
+            self._build,
+            fresh_for=snapshots.DEMO_FRESH_SECONDS,
+            files=True,  # the finished exports' files, which a call may have deleted
+        )
         self._clients, self.dirty = {}, False
+
+    def _build(self):
+        """The world, built in a request (the first time; later it is copied)."""
+        with self.app.test_request_context():
+            return worlds.build()
 
     def client(self, actor: str):
         """The actor's test client, logged in through the real form, and its CSRF token."""

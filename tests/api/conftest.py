@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from observations.extensions import db
 from observations.models import Site, Study, User, Zone
 from observations.sync import sync_records
-from tests import factories
+from tests import factories, snapshots
 from tests.conftest import api_token
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -152,26 +152,30 @@ def user(username: str) -> User:
 @pytest.fixture
 def observed(app) -> Observed:
     """Study alpha with two sites and three sessions; beta with one; a token per account."""
+    return snapshots.restore_or_build(app, "read api: observed", lambda: observe_studies(app))
+
+
+def observe_studies(app) -> Observed:
+    """Make the rows of `observed` (in an app context); its records are received now."""
     made = Observed()
-    with app.app_context():
-        factories.two_studies()
-        alpha, beta = (
-            db.session.scalar(sa.select(Study).filter_by(slug=slug)) for slug in ("alpha", "beta")
-        )
-        east = _site(alpha, "Bibliotheek Oost", ["Entree", "Leestafels"])
-        west = _site(alpha, "Markt West", ["Kramen", "Plein"])
-        elsewhere = _site(beta, "Buurthuis Beta", ["Zaal"])
-        made.sites = {site.name: site.id for site in (east, west, elsewhere)}
-        made.zones = {zone.name: zone.id for site in (east, west) for zone in site.zones}
-        worker = user("alpha-fieldworker")
-        made.sessions = [
-            observe(worker, "alpha", east, local("2026-03-02", "10:00")),
-            observe(worker, "alpha", west, local("2026-03-03", "14:00")),
-            # Just after midnight, local time: 5 March in UTC, 6 March in Amsterdam.
-            observe(worker, "alpha", east, local("2026-03-06", "00:30")),
-        ]
-        observe(user("beta-fieldworker"), "beta", elsewhere, local("2026-03-02", "10:00"))
-        db.session.commit()
+    factories.two_studies()
+    alpha, beta = (
+        db.session.scalar(sa.select(Study).filter_by(slug=slug)) for slug in ("alpha", "beta")
+    )
+    east = _site(alpha, "Bibliotheek Oost", ["Entree", "Leestafels"])
+    west = _site(alpha, "Markt West", ["Kramen", "Plein"])
+    elsewhere = _site(beta, "Buurthuis Beta", ["Zaal"])
+    made.sites = {site.name: site.id for site in (east, west, elsewhere)}
+    made.zones = {zone.name: zone.id for site in (east, west) for zone in site.zones}
+    worker = user("alpha-fieldworker")
+    made.sessions = [
+        observe(worker, "alpha", east, local("2026-03-02", "10:00")),
+        observe(worker, "alpha", west, local("2026-03-03", "14:00")),
+        # Just after midnight, local time: 5 March in UTC, 6 March in Amsterdam.
+        observe(worker, "alpha", east, local("2026-03-06", "00:30")),
+    ]
+    observe(user("beta-fieldworker"), "beta", elsewhere, local("2026-03-02", "10:00"))
+    db.session.commit()
     for username in ("alpha-lead", "alpha-coordinator", "alpha-fieldworker", "beta-lead", "root"):
         made.tokens[username] = api_token(app, username)
     return made

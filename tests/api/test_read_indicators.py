@@ -17,7 +17,7 @@ from observations.api.indicator_figures import FIGURES
 from observations.extensions import db
 from observations.indicators import Filters
 from observations.models import Site, Study, User
-from tests import factories
+from tests import factories, snapshots
 from tests.conftest import AuthActions, api_token, bearer
 from tests.indicators.conftest import build_small
 
@@ -27,7 +27,8 @@ URL = "/api/v1/studies/ind/indicators"
 @pytest.fixture
 def small(app):
     """The small study (tests/indicators/conftest.py) with a lead; ids and the lead's token."""
-    with app.app_context():
+
+    def build():
         made = build_small()
         factories.user("ind-lead", "lead", made.study)
         db.session.commit()
@@ -39,8 +40,10 @@ def small(app):
             a1=made.a1.id,
             a2=made.a2.id,
         )
-    ids.token = api_token(app, "ind-lead")
-    return ids
+        ids.token = api_token(app, "ind-lead")
+        return ids
+
+    return snapshots.restore_or_build(app, "read api: small", build)
 
 
 def get(client, token: str, query: str = ""):

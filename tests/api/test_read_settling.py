@@ -18,10 +18,20 @@ from observations.export import tables
 from observations.extensions import db
 from observations.models import Encounter, FieldNote, PasserCount, Scan, Session
 from observations.models.types import utcnow
-from tests.api.conftest import walk
+from tests.api.conftest import observe_studies, walk
 from tests.conftest import TEST_DATABASE_URL, bearer
 
 MARGIN = 60  # seconds
+
+
+@pytest.fixture
+def observed(app):
+    """The read API's observed study, made for each test: its records are received now (the
+    shared fixture copies rows made earlier in the run)."""
+    with app.app_context():
+        return observe_studies(app)
+
+
 RECORDS = (Session, Scan, Encounter, FieldNote, PasserCount)
 
 

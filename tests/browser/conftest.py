@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from observations import demo
 from observations.extensions import db
+from tests import snapshots
 from tests.conftest import empty_database, make_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,8 +80,7 @@ def live_server(tmp_path_factory):
     app = make_app(tmp_path)
     with app.app_context():
         db.create_all()
-        demo.create_demo(password=DEMO_PASSWORD)
-        db.session.commit()
+    snapshots.demo(app, password=DEMO_PASSWORD)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

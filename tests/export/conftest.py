@@ -2,9 +2,9 @@
 
 import pytest
 
-from observations import demo
 from observations.extensions import db, limiter
 from observations.models import Study
+from tests import snapshots
 from tests.conftest import empty_database, make_app
 
 
@@ -14,8 +14,7 @@ def demo_app(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("export"))
     with app.app_context():
         db.create_all()
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     yield app
     empty_database(app)
 

@@ -12,6 +12,7 @@ from observations.export import ExportOptions, export
 from observations.extensions import db
 from observations.models import Category, Scan, ScanCount, Session, Study, Zone
 from observations.pldp.importer import import_pldp
+from tests import snapshots
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SEATTLE = (DATA / "seattle_2018_people_staying.csv").read_text(encoding="utf-8-sig")
@@ -175,11 +176,8 @@ def test_export_then_import_keeps_the_totals(seattle, tmp_path):
 
 
 def test_demo_scans_round_trip_through_pldp(app, tmp_path):
-    from observations import demo
-
+    snapshots.demo(app)
     with app.test_request_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
         study = db.session.scalar(sa.select(Study).filter_by(slug="demo"))
         path = tmp_path / "demo.csv"
         export(study, ExportOptions(format="pldp"), str(path))

@@ -5,9 +5,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from observations import demo, tokens
+from observations import tokens
 from observations.extensions import db
 from observations.models import Session, User
+from tests import snapshots
 from tests.conftest import AuthActions, api_token, bearer, csrf_token
 
 SYNC = "/api/v1/sync"
@@ -18,9 +19,7 @@ KINDS = ("session", "scan", "encounter", "note", "passers")
 @pytest.fixture
 def demo_study(app):
     """The demo study in the test database."""
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
 
 
 @pytest.fixture

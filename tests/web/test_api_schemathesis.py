@@ -7,12 +7,15 @@ with pytest 9). Two phases, as schemathesis' own runner has them:
   exactly the documented methods);
 - fuzzing: Hypothesis-generated requests per operation, in positive and negative mode.
 Every case that is sent is counted; a run sends at least MIN_CASES, and prints the figure.
+TERLOOPS_FULL_FUZZ=1 generates about three times as many requests per operation.
 
 The sync and capture operations are called with the demo fieldworker's token, the read
 endpoints (api/reading.py, and the indicators) with the demo lead's, and their generated
 cases read the demo study (another slug would only ever be 404; the coverage phase still
 sends those).
 """
+
+import os
 
 import schemathesis
 import sqlalchemy as sa
@@ -27,9 +30,10 @@ from schemathesis.checks import (
     unsupported_method,
 )
 
-from observations import demo, tokens
+from observations import tokens
 from observations.extensions import db
 from observations.models import User
+from tests import snapshots
 
 CHECKS = [
     not_a_server_error,
@@ -40,21 +44,24 @@ CHECKS = [
 COVERAGE_CHECKS = [*CHECKS, unsupported_method, allow_header_conformance]
 MIN_CASES = 1000
 # Generated examples per operation and mode; sync, the operation that stores, gets most.
-EXAMPLES = {"POST /sync": 300}
-DEFAULT_EXAMPLES = 60
+# TERLOOPS_FULL_FUZZ=1 sends about three times as many (CI sends these: the coverage phase's
+# deterministic cases, 1,900 of them, are sent in full either way).
+FULL = os.environ.get("TERLOOPS_FULL_FUZZ") == "1"
+EXAMPLES = {"POST /sync": 300 if FULL else 100}
+DEFAULT_EXAMPLES = 60 if FULL else 20
 READ_TABLES = ("sessions", "scans", "encounters", "notes", "passers", "sites", "codebook")
 READ_OPERATIONS = {f"GET /studies/{{slug}}/{table}" for table in READ_TABLES}
 # The indicators (api/indicator_reading.py) compute every dashboard figure per request.
 READ_OPERATIONS.add("GET /studies/{slug}/indicators")
 # The read endpoints answer from the whole demo study: fewer examples keep the run short.
-EXAMPLES |= dict.fromkeys(READ_OPERATIONS, 25)
+EXAMPLES |= dict.fromkeys(READ_OPERATIONS, 25 if FULL else 10)
 
 
 def _operations(app) -> tuple[list, dict]:
     """The documented operations, and the headers of each one's requests."""
     plain = {}
+    snapshots.demo(app)
     with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
         for username in ("fieldworker", "lead"):
             user = db.session.scalar(sa.select(User).filter_by(username=username))
             _token, plain[username] = tokens.create_token(user, "schemathesis")

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from observations import demo
 from observations.extensions import db
 from observations.models import ExportJob, ExportPreset, PasserCount, PasserTally, Site
+from tests import snapshots
 from tests.conftest import AuthActions, csrf_token
 
 PAGE = "/studies/demo/research/export"
@@ -20,9 +20,7 @@ PAGE = "/studies/demo/research/export"
 @pytest.fixture
 def lead(app, client):
     """The demo study with its research lead logged in."""
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     AuthActions(client).login("lead", "correct-horse-battery")
     return client
 
@@ -42,9 +40,7 @@ def post(client, **data):
     ("username", "status"), [("lead", 200), ("coordinator", 200), ("fieldworker", 403)]
 )
 def test_who_may_export(app, client, username, status):
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     AuthActions(client).login(username, "correct-horse-battery")
     assert client.get(PAGE).status_code == status
     if status == 403:

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from observations import demo, json_input, tokens
+from observations import json_input
 from observations.extensions import db
 from observations.models import ApiToken, AuditEvent, FieldNote, Study, User
+from tests import snapshots
 from tests.conftest import PASSWORD, api_token, bearer
 
 SYNC = "/api/v1/sync"
@@ -74,12 +75,8 @@ def test_what_is_not_json_is_refused_as_such(raw):
 @pytest.fixture
 def demo_token(app):
     """The demo study, and a token of its fieldworker."""
-    with app.app_context():
-        demo.create_demo(password=PASSWORD)
-        user = db.session.scalar(sa.select(User).filter_by(username="fieldworker"))
-        _token, plain = tokens.create_token(user, "tests")
-        db.session.commit()
-        return plain
+    snapshots.demo(app, password=PASSWORD)
+    return api_token(app, "fieldworker")
 
 
 def test_a_lone_surrogate_makes_one_record_invalid_and_the_rest_stored(app, client, demo_token):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from observations import demo, offline
+from observations import offline
+from tests import snapshots
 from tests.conftest import AuthActions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,11 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def fieldworker(app, client):
     """The demo study, with its fieldworker logged in."""
-    with app.app_context():
-        from observations.extensions import db
-
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
     AuthActions(client).login("fieldworker", "correct-horse-battery")
     return client
 

@@ -5,16 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from observations import demo
 from observations.extensions import db
+from tests import snapshots
 
 
 @pytest.fixture
 def demo_study(app):
     """The demo study, generated into the test database."""
-    with app.app_context():
-        demo.create_demo(password="correct-horse-battery")
-        db.session.commit()
+    snapshots.demo(app)
 
 
 PAGES = {
