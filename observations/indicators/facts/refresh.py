@@ -59,7 +59,10 @@ def refresh(session_ids, connection=None) -> int:
 
 
 def _core(connection):
-    """A Core connection for an ORM session: its statements skip the ORM."""
+    """A Core connection for an ORM session (or Flask-SQLAlchemy's scoped one): its
+    statements skip the ORM."""
+    if isinstance(connection, orm.scoped_session):
+        connection = connection()
     if isinstance(connection, orm.Session):
         return core_sql.connection(connection)
     return connection
