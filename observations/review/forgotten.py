@@ -128,39 +128,35 @@ def recently_closed(user: User, now: datetime | None = None, study: Study | None
     since = now - timedelta(days=thresholds().closed_notice_days)
     # The user's id without loading the user again after a commit (the sync answer's case).
     user_id = sa.inspect(user).identity[0] if sa.inspect(user).identity else user.id
+    params = {"user_id": user_id, "since": since}
     # Almost always there is none: a Core query built once says so, without the ORM.
-    found = core_sql.connection().execute(_any_closed_since(), {"user_id": user_id, "since": since})
-    if found.first() is None:
+    if core_sql.connection().execute(_any_closed_since(), params).first() is None:
         return []
     query = (
         sa.select(Session)
-        .where(
-            Session.fieldworker_id == user_id,
-            Session.auto_closed_at.is_not(None),
-            Session.auto_closed_at >= since,
-            Session.retracted.is_(False),
-        )
+        .where(*_closed_since())
         .options(joinedload(Session.study), joinedload(Session.site))
         .order_by(Session.auto_closed_at.desc(), Session.id)
     )
     if study is not None:
         query = query.where(Session.study_id == study.id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query, params))
+
+
+def _closed_since() -> tuple:
+    """SQL conditions: a live session of :user_id's that the server ended since :since."""
+    return (
+        Session.fieldworker_id == sa.bindparam("user_id"),
+        Session.auto_closed_at.is_not(None),
+        Session.auto_closed_at >= sa.bindparam("since"),
+        Session.retracted.is_(False),
+    )
 
 
 @cache
 def _any_closed_since():
-    """SQL: one of :user_id's live sessions that the server ended since :since, if any."""
-    return (
-        sa.select(Session.id)
-        .where(
-            Session.fieldworker_id == sa.bindparam("user_id"),
-            Session.auto_closed_at.is_not(None),
-            Session.auto_closed_at >= sa.bindparam("since"),
-            Session.retracted.is_(False),
-        )
-        .limit(1)
-    )
+    """SQL: one such session (_closed_since), if there is any."""
+    return sa.select(Session.id).where(*_closed_since()).limit(1)
 
 
 def closed_entry(session: Session) -> dict:
