@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from . import sqlite_writes
+
 
 def defaults(instance_path: str) -> dict:
     """Return the defaults every installation starts from."""
@@ -93,6 +95,14 @@ def derived(config: dict) -> None:
     """
     if not config.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        # SQLite's writers queue for their turn instead of sleeping on its lock; a file
+        # that is opened cannot drop its connection, so nothing is pinged before each use.
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}) | {"pool_pre_ping": False}
+        options["connect_args"] = {"factory": sqlite_writes.Connection} | dict(
+            options.get("connect_args") or {}
+        )
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def normalise_database_url(url: str) -> str:
