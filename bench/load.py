@@ -1,6 +1,7 @@
 """N fieldworkers' phones syncing at once through gunicorn, against a floor of GET /healthz.
 
-Starts the app the way docs/deploy.md does (gunicorn, gthread workers, a fresh instance
+Starts the app the way docs/deploy.md does (gunicorn, gthread workers: 2 × 8 threads on
+PostgreSQL, 8 single-threaded ones loaded once by --preload on SQLite; a fresh instance
 folder, the schema by `flask db upgrade`'s migrations) on a free port of 127.0.0.1, with a
 study of five sites and one fieldworker with a personal API token per client. Then, with
 one thread and one keep-alive connection per client, after a warm-up in which every client
@@ -66,6 +67,9 @@ from observations.models import Encounter, FieldNote, Scan, Session, Site, Zone 
 SITES = 5
 ZONES_PER_SITE = 3
 RETRY_SHARE = 0.1
+# docs/deploy.md's SQLite set-up: single-threaded workers, four per core of the machine it
+# was measured on (2 cores).
+SQLITE_WORKERS = 8
 # gunicorn's PostgreSQL connections name themselves so, to find their server processes.
 APPLICATION_NAME = "terloops-load"
 # Bounds: no run sends more than this many requests per client and phase, or waits longer
@@ -153,7 +157,7 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn serving app:app on 127.0.0.1, started as in docs/deploy.md; stopped on exit."""
 
-    def __init__(self, url: str, instance: str, workers: int, threads: int):
+    def __init__(self, url: str, instance: str, workers: int, threads: int, preload: bool):
         self.port = free_port()
         if url.startswith("postgresql"):
             url += ("&" if "?" in url else "?") + f"application_name={APPLICATION_NAME}"
@@ -179,6 +183,7 @@ class Gunicorn:
             "75",
             "--log-level",
             "warning",
+            *(["--preload"] if preload else []),
             "app:app",
         ]
         # Its own process group: stop() ends the master and its workers, nothing else.
@@ -600,8 +605,16 @@ def main() -> None:
         help="an empty database, emptied again at the end (default: SQLite in a fresh "
         "instance folder); one with accounts of its own is refused",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="gunicorn workers (default as docs/deploy.md: 2 on PostgreSQL, 8 on SQLite)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads per worker (default as docs/deploy.md: 8 on PostgreSQL, 1 on SQLite)",
+    )
     parser.add_argument(
         "--pause-ms",
         type=float,
@@ -612,6 +625,11 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         parser.error("--seconds: between 0 and 600")
+    # docs/deploy.md: threads on PostgreSQL; on SQLite single-threaded workers, preloaded.
+    sqlite = not args.database_url
+    args.workers = args.workers or (SQLITE_WORKERS if sqlite else 2)
+    args.threads = args.threads or (1 if sqlite else 8)
+    args.preload = sqlite
     with tempfile.TemporaryDirectory(prefix="terloops-load-") as tmp:
         instance = str(Path(tmp) / "instance")
         url = args.database_url or f"sqlite:///{instance}/terloops.db"
@@ -621,7 +639,7 @@ def main() -> None:
             Client(0, token, Phone(number, sites[number % len(sites)]), args.pause_ms / 1000)
             for number, token in enumerate(plain_tokens)
         ]
-        with Gunicorn(url, instance, args.workers, args.threads) as server:
+        with Gunicorn(url, instance, args.workers, args.threads, args.preload) as server:
             server.wait_ready()
             for client in clients:
                 client.port = server.port
@@ -649,7 +667,8 @@ def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, c
     records = sum(len(c.load.sent) - c.warm_records for c in clients)
     rps, floor_rps = len(load) / load_seconds, len(floor) / floor_seconds
     print(
-        f"gunicorn gthread: {args.workers} workers × {args.threads} threads; "
+        f"gunicorn gthread{' --preload' if args.preload else ''}: "
+        f"{args.workers} workers × {args.threads} threads; "
         f"{args.clients} clients, {args.seconds:g} s per phase"
         + (f", pausing ~{args.pause_ms:g} ms between requests" if args.pause_ms else "")
     )
