@@ -127,7 +127,13 @@ def test_a_turn_not_had_in_time_is_left_to_sqlites_own_waiting(path, monkeypatch
 
 
 def test_the_app_queues_its_sqlite_writers_and_not_in_memory_or_postgresql(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/app.db",
+        }
+    )
     with app.app_context():
         raw = db.engine.raw_connection()
         assert isinstance(raw.driver_connection, sqlite_writes.Connection)
