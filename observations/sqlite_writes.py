@@ -18,11 +18,13 @@ every connection of the app, the ORM's and Core's alike, takes its turn.
 """
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
 import time
 
+logger = logging.getLogger(__name__)
 # pysqlite begins a transaction before these statements, and only these (Python 3.11's
 # legacy transaction control); the turn is taken there.
 _BEGINS_WRITE = ("insert", "update", "delete", "replace")
@@ -37,28 +39,38 @@ class _Turns:
 
     def __init__(self, path: str):
         self.path = path + "-writer"
-        self.lock = threading.Lock()
         self.pid = None
+        self.lock = threading.Lock()
         self.fd = None
 
-    def _file(self) -> int:
-        # One open file per process: a descriptor inherited over fork would share its lock.
+    def _for_this_process(self) -> bool:
+        """After a fork, a lock and an open file of this process's own (an inherited lock
+        may be held by a thread that did not come along, and an inherited descriptor would
+        share the parent's flock). False if the lock file cannot be opened."""
         if self.pid != os.getpid():
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self.pid = os.getpid()
-        return self.fd
+            with _turns_lock:
+                if self.pid != os.getpid():
+                    try:
+                        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    except OSError as error:
+                        logger.warning("SQLite writers wait in SQLite's busy handler: %s", error)
+                        self.fd = None
+                    self.lock = threading.Lock()
+                    self.pid = os.getpid()
+        return self.fd is not None
 
     def take(self) -> bool:
         """Take this process's turn, then the file's; False (holding nothing) on time-out."""
+        if not self._for_this_process():
+            return False
         deadline = time.monotonic() + TURN_SECONDS
         if not self.lock.acquire(timeout=TURN_SECONDS):
             return False
         try:
-            fd = self._file()
             tries = 0
             while True:
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     return True
                 except BlockingIOError:
                     if time.monotonic() > deadline:
@@ -72,7 +84,7 @@ class _Turns:
 
     def give(self) -> None:
         """Give back the file's turn and this process's."""
-        fcntl.flock(self._file(), fcntl.LOCK_UN)
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
         self.lock.release()
 
 

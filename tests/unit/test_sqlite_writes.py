@@ -147,3 +147,42 @@ def test_the_app_queues_its_sqlite_writers_and_not_in_memory_or_postgresql(tmp_p
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1/x"}
     )
     assert "connect_args" not in postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def test_a_forked_process_takes_turns_of_its_own(path):
+    """A child forked while its parent holds the turn neither inherits the held lock (it
+    would wait out the time-out) nor shares the parent's flock: it waits for the parent.
+    (The turns alone: SQLite's own connections must not cross a fork.)"""
+    turns = sqlite_writes._turns_of(str(path))
+    assert turns.take()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (runs in the child)
+        code = 1
+        try:
+            started = time.monotonic()
+            code = 0 if turns.take() else 3
+            turns.give()
+            if time.monotonic() - started > sqlite_writes.TURN_SECONDS / 2:
+                code = 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 0.3
+    while time.monotonic() < deadline:
+        assert os.waitpid(child, os.WNOHANG) == (0, 0), "the child took the parent's turn"
+        time.sleep(0.02)
+    turns.give()
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert turn_is_free(path)
+
+
+def test_without_a_lock_file_writers_fall_back_to_sqlites_waiting(tmp_path, caplog):
+    path = tmp_path / "blocked.db"
+    (tmp_path / "blocked.db-writer").mkdir()  # the lock file cannot be opened
+    writer = connect(path)
+    writer.execute("CREATE TABLE t (n INTEGER)")
+    writer.execute("INSERT INTO t VALUES (1)")
+    writer.commit()
+    assert writer.execute("SELECT n FROM t").fetchall() == [(1,)]
+    assert "busy handler" in caplog.text
+    writer.close()
