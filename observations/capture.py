@@ -87,5 +87,5 @@ def capture_data(study: Study, user: User) -> dict:
             for s in open_sessions(study, user)
         ],
         # Sessions the server ended because they were not ended (review/forgotten.py).
-        "closed_sessions": [closed_entry(s) for s in recently_closed(user, study=study)],
+        "closed_sessions": [closed_entry(s) for s in recently_closed(user.id, study=study)],
     }

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import tokens
 from ..extensions import csrf, db
+from ..models import User
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -20,9 +21,18 @@ def _unauthorized(message: str):
     return response
 
 
-def api_user():
-    """The user of this API request (set by `authenticated`)."""
+def api_user() -> User:
+    """The user of this API request (`authenticated` found who it is; loaded when first
+    asked for)."""
+    if "api_user" not in g:
+        g.api_user = db.session.get(User, g.api_user_id)
     return g.api_user
+
+
+def api_user_id() -> int:
+    """The id of this API request's user, without loading the user (a phone's sync needs
+    no more)."""
+    return g.api_user_id
 
 
 def authenticated(view):
@@ -33,16 +43,17 @@ def authenticated(view):
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _sep, value = header.partition(" ")
-            user = tokens.user_for_token(value.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
+            user_id = None
+            if scheme.lower() == "bearer":
+                user_id = tokens.user_id_for_token(value.strip())
+            if user_id is None:
                 return _unauthorized(_("The API token is unknown, revoked or malformed."))
-            if db.session.dirty:
-                db.session.commit()  # keeps the token's last-used time (once a minute)
-            g.api_user = user
+            g.api_user_id = user_id
         elif current_user.is_authenticated:
             if request.method not in SAFE_METHODS:
                 csrf.protect()
             g.api_user = current_user._get_current_object()
+            g.api_user_id = g.api_user.id
         else:
             return _unauthorized(
                 _("Log in again, or send a personal API token as 'Authorization: Bearer …'.")

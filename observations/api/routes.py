@@ -13,11 +13,11 @@ from ..capture import capture_data
 from ..extensions import db
 from ..models import Session, Study, utcnow
 from ..review.forgotten import closed_entry, recently_closed
-from ..sync import MAX_BATCH, sync_records
+from ..sync import MAX_BATCH, Owner, sync_records
 from ..sync.fields import FieldError, a_uuid, iso
 from ..sync.records import load_session, session_records
 from . import bp, openapi
-from .auth import api_user, authenticated
+from .auth import api_user, api_user_id, authenticated
 
 
 def _error(status: int, error: str, message: str):
@@ -62,16 +62,16 @@ def sync():
         return _error(
             413, _("Too large"), _("Send at most %(n)d records per request.", n=MAX_BATCH)
         )
-    user = api_user()
+    owner = Owner(api_user_id())
     closed: list[dict] | None = None
 
     def closed_sessions() -> None:
         # In the batch's own transaction: the answer needs no second one.
         nonlocal closed
-        closed = [closed_entry(s) for s in recently_closed(user)]
+        closed = [closed_entry(s) for s in recently_closed(owner.id)]
 
     try:
-        results = sync_records(user, records, before_commit=closed_sessions)
+        results = sync_records(owner, records, before_commit=closed_sessions)
     except OperationalError:
         response = _error(503, _("Busy"), _("The database is busy. Try again shortly."))
         response.headers["Retry-After"] = "5"
@@ -105,7 +105,7 @@ def session(uuid: str):
     except FieldError:
         abort(404)
     owned = db.session.scalars(
-        select(Session).filter_by(uuid=uuid, fieldworker_id=api_user().id)
+        select(Session).filter_by(uuid=uuid, fieldworker_id=api_user_id())
     ).first()
     if owned is None:
         abort(404)

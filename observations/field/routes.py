@@ -64,7 +64,7 @@ def home(status: int = 200, reply_forms: dict | None = None):
         reviewed=with_outcomes(reviewed, current_user, reply_forms),
         sessions=with_outcomes(recent, current_user, reply_forms),
         open_sessions=open_sessions(g.study, current_user),
-        closed_sessions=recently_closed(current_user, study=g.study),
+        closed_sessions=recently_closed(current_user.id, study=g.study),
     ), status
 
 

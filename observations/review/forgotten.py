@@ -12,7 +12,7 @@ versions. The phone's own next version (its correction, e.g. the end tapped offl
 still newer than the stored one and gets a clear answer from the sync (sync/late.py) instead
 of colliding as a "conflict" with a version the phone never made.
 
-`recently_closed(user, now)` lists a fieldworker's sessions whose end is still the server's
+`recently_closed(user_id, now)` lists a fieldworker's sessions whose end is still the server's
 (auto_closed_at set), for the sync reply and the home page.
 """
 
@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from .. import audit, core_sql
 from ..extensions import db
 from ..indicators import facts
-from ..models import Encounter, FieldNote, PasserCount, Scan, Session, Study, User, utcnow
+from ..models import Encounter, FieldNote, PasserCount, Scan, Session, Study, utcnow
 from ..sync.fields import iso
 from .thresholds import thresholds
 
@@ -122,12 +122,11 @@ def close_forgotten(now: datetime | None = None) -> list[Session]:
     return closed
 
 
-def recently_closed(user: User, now: datetime | None = None, study: Study | None = None):
-    """The user's sessions the server ended within `closed_notice_days`, newest first."""
+def recently_closed(user_id: int, now: datetime | None = None, study: Study | None = None):
+    """The sessions of user `user_id` that the server ended within `closed_notice_days`,
+    newest first."""
     now = now or utcnow()
     since = now - timedelta(days=thresholds().closed_notice_days)
-    # The user's id without loading the user again after a commit (the sync answer's case).
-    user_id = sa.inspect(user).identity[0] if sa.inspect(user).identity else user.id
     params = {"user_id": user_id, "since": since}
     # Almost always there is none: a Core query built once says so, without the ORM.
     if core_sql.connection().execute(_any_closed_since(), params).first() is None:

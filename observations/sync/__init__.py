@@ -10,6 +10,7 @@ refuses it, each record is stored in a transaction of its own.
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -20,11 +21,19 @@ from . import bulk, store
 from .context import BatchContext
 from .parse import KINDS, Parsed, RecordInvalid, parse
 
-__all__ = ["KINDS", "MAX_BATCH", "sync_in_transaction", "sync_records"]
+__all__ = ["KINDS", "MAX_BATCH", "Owner", "sync_in_transaction", "sync_records"]
 
 MAX_BATCH = 500
 RETRIES = 3
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A user by id, which is all the sync reads of its owner and actor: a phone's sync
+    passes this instead of loading the User (api/auth.py, tokens.py)."""
+
+    id: int
 
 
 def _uuid_of(record) -> str | None:
@@ -110,9 +119,9 @@ def sync_in_transaction(
 
 
 def sync_records(
-    owner: User,
+    owner: User | Owner,
     records: list,
-    actor: User | None = None,
+    actor: User | Owner | None = None,
     study: str | None = None,
     before_commit: Callable[[], None] | None = None,
 ) -> list[dict]:
