@@ -14,13 +14,24 @@ from ..models import Codebook, Membership, Session, Site, Slot, Study, User, Zon
 from . import rules_cache
 
 
+@dataclass(frozen=True)
+class StudyInfo:
+    """What a batch reads of a study. Read as columns, not as the Study entity: a sync looks
+    its session's study up every batch, and the entity costs the ORM's loading besides."""
+
+    id: int
+    slug: str
+    name: str
+    archived_at: datetime | None
+
+
 @dataclass
 class SessionInfo:
     """The parts of a stored session that its records are checked against."""
 
     id: int
     uuid: str
-    study: Study
+    study: StudyInfo
     site_id: int
     fieldworker_id: int
     started_at: datetime
@@ -67,7 +78,7 @@ class BatchContext:
         self.owner = owner
         # A coordinator's upload may only write into the coordinator's own study.
         self.only_study = only_study
-        self._studies: dict[str, Study | None] = {}
+        self._studies: dict[str, StudyInfo | None] = {}
         self._members: dict[int, bool | None] = {}
         self._rules: dict[tuple[int, int], CodebookRules | None] = {}
         self._versions: dict[int, tuple] = {}
@@ -77,16 +88,17 @@ class BatchContext:
         self._slots: dict[int, Slot | None] = {}
         self.sessions: dict[str, SessionInfo] = {}
 
-    def study(self, slug: str) -> Study | None:
+    def study(self, slug: str) -> StudyInfo | None:
         """The study with this short name, if the owner is or was a member of it."""
         if self.only_study is not None and slug != self.only_study:
             return None
         if slug not in self._studies:
-            self._studies[slug] = db.session.scalar(_STUDY_BY_SLUG(), {"slug": slug})
+            row = core_sql.connection().execute(_STUDY_BY_SLUG(), {"slug": slug}).first()
+            self._studies[slug] = StudyInfo(*row) if row else None
         study = self._studies[slug]
         return study if study is not None and self.membership(study) is not None else None
 
-    def membership(self, study: Study) -> bool | None:
+    def membership(self, study: StudyInfo) -> bool | None:
         """Whether the owner's membership of the study is active (None: never a member)."""
         if study.id not in self._members:
             self._members[study.id] = core_sql.connection().scalar(
@@ -94,11 +106,11 @@ class BatchContext:
             )
         return self._members[study.id]
 
-    def is_member(self, study: Study) -> bool:
+    def is_member(self, study: StudyInfo) -> bool:
         """Whether the owner holds an active role in the study."""
         return bool(self.membership(study))
 
-    def refusal(self, study: Study) -> str | None:
+    def refusal(self, study: StudyInfo) -> str | None:
         """Why nothing of the owner's may be stored in the study now, or None.
 
         The records stay on the phone either way; the message says what the person can do.
@@ -117,18 +129,18 @@ class BatchContext:
             )
         return None
 
-    def _newest(self, study: Study) -> tuple:
+    def _newest(self, study: StudyInfo) -> tuple:
         """(version, id, created_at) of the study's newest codebook row."""
         if study.id not in self._versions:
             newest = core_sql.connection().execute(_NEWEST(), {"study_id": study.id}).first()
             self._versions[study.id] = tuple(newest) if newest else (1, None, None)
         return self._versions[study.id]
 
-    def current_version(self, study: Study) -> int:
+    def current_version(self, study: StudyInfo) -> int:
         """The study's newest codebook version."""
         return self._newest(study)[0]
 
-    def rules(self, study: Study, version: int) -> CodebookRules | None:
+    def rules(self, study: StudyInfo, version: int) -> CodebookRules | None:
         """The codebook rules of a version, or None if the study has no such version."""
         key = (study.id, version)
         if key not in self._rules:
@@ -142,7 +154,7 @@ class BatchContext:
         return self._rules[key]
 
     @staticmethod
-    def _load_rules(study: Study, version: int) -> CodebookRules:
+    def _load_rules(study: StudyInfo, version: int) -> CodebookRules:
         categories = codebook.categories(study)
         return CodebookRules(
             version,
@@ -152,7 +164,7 @@ class BatchContext:
             scan_rules.rules_for(categories, version),
         )
 
-    def zones_of_sites(self, study: Study) -> dict[int, set[int]]:
+    def zones_of_sites(self, study: StudyInfo) -> dict[int, set[int]]:
         """{site id: its zone ids} for the study, archived sites included: a session that
         began before its site was archived still takes its later records."""
         if study.id not in self._zones:
@@ -173,12 +185,12 @@ class BatchContext:
             self._archived_sites[study.id] = archived
         return self._zones[study.id]
 
-    def counting_lines(self, study: Study) -> set[int]:
+    def counting_lines(self, study: StudyInfo) -> set[int]:
         """Ids of the study's zones marked as counting lines (people-moving counts)."""
         self.zones_of_sites(study)
         return self._counting_lines[study.id]
 
-    def archived_sites(self, study: Study) -> set[int]:
+    def archived_sites(self, study: StudyInfo) -> set[int]:
         """Ids of the study's archived sites (no new sessions there)."""
         self.zones_of_sites(study)
         return self._archived_sites[study.id]
@@ -198,10 +210,14 @@ class BatchContext:
         cached = self.sessions.get(uuid)
         if cached is not None and (study_slug is None or cached.study.slug == study_slug):
             return cached
-        rows = db.session.execute(
-            _SESSION_BY_UUID(study_slug is not None),
-            {"uuid": uuid, "slug": study_slug, "owner": self.owner.id},
-        ).all()
+        rows = (
+            core_sql.connection()
+            .execute(
+                _SESSION_BY_UUID(study_slug is not None),
+                {"uuid": uuid, "slug": study_slug, "owner": self.owner.id},
+            )
+            .all()
+        )
         if not rows:
             return None
         # Rows are (session, one of its zones); the owner's own session comes first.
@@ -220,7 +236,7 @@ class BatchContext:
         info = SessionInfo(
             id=row.id,
             uuid=row.uuid,
-            study=row.Study,
+            study=StudyInfo(row.study_id, row.study_slug, row.study_name, row.study_archived_at),
             site_id=row.site_id,
             fieldworker_id=row.fieldworker_id,
             started_at=row.started_at,
@@ -238,7 +254,9 @@ class BatchContext:
 
 @cache
 def _STUDY_BY_SLUG():
-    return select(Study).where(Study.slug == bindparam("slug"))
+    return select(Study.id, Study.slug, Study.name, Study.archived_at).where(
+        Study.slug == bindparam("slug")
+    )
 
 
 @cache
@@ -282,7 +300,9 @@ def _SESSION_BY_UUID(in_study: bool):
     codebook = aliased(Codebook)
     query = (
         select(
-            Study,
+            Study.slug.label("study_slug"),
+            Study.name.label("study_name"),
+            Study.archived_at.label("study_archived_at"),
             Session.id,
             Session.uuid,
             Session.study_id,

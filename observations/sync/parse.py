@@ -11,7 +11,7 @@ from ..models import Encounter, FieldNote, Study, utcnow
 from ..text import TextRule, rule_of
 from . import fields as f
 from . import passers
-from .context import BatchContext, SessionInfo
+from .context import BatchContext, SessionInfo, StudyInfo
 
 KINDS = ("session", "scan", "encounter", "note", "passers")
 # The texts a record carries follow their model columns' rules (text.py).
@@ -57,7 +57,7 @@ class Parsed:
     kind: str
     uuid: str
     revision: int
-    study: Study
+    study: StudyInfo
     content: dict
     session: SessionInfo | None = None
     # Why the study takes nothing new from the owner now (archived, membership ended): the
@@ -121,7 +121,7 @@ def parse(record, ctx: BatchContext) -> Parsed:
     return _child(reader, ctx, kind, uuid, revision, common)
 
 
-def _rules(reader: Reader, ctx: BatchContext, study: Study):
+def _rules(reader: Reader, ctx: BatchContext, study: StudyInfo):
     """The codebook version the record was coded with (the current one if not given)."""
     version = reader.get("codebook_version", f.whole, 1, default=ctx.current_version(study))
     rules = ctx.rules(study, version) if version else None
