@@ -99,9 +99,13 @@ def derived(config: dict) -> None:
         # SQLite's writers queue for their turn instead of sleeping on its lock; a file
         # that is opened cannot drop its connection, so nothing is pinged before each use.
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}) | {"pool_pre_ping": False}
-        options["connect_args"] = {"factory": sqlite_writes.Connection} | dict(
-            options.get("connect_args") or {}
-        )
+        # A batch's INSERT … RETURNING has one text per number of rows: room for them all
+        # beside the other statements (the driver keeps 128 by default; a run of
+        # bench/load.py used about 100).
+        options["connect_args"] = {
+            "factory": sqlite_writes.Connection,
+            "cached_statements": 1024,
+        } | dict(options.get("connect_args") or {})
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

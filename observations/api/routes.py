@@ -66,17 +66,21 @@ def sync():
     closed: list[dict] | None = None
 
     def closed_sessions() -> None:
-        # In the batch's own transaction: the answer needs no second one.
         nonlocal closed
         closed = [closed_entry(s) for s in recently_closed(owner.id)]
 
+    # The answer's list of sessions the server closed is read in the batch's own transaction
+    # (PostgreSQL then needs no second one), except on SQLite: there a write transaction
+    # holds the one writer's turn (sqlite_writes.py) that every other sync waits for, and a
+    # read after the commit needs no turn.
+    in_batch = db.engine.dialect.name != "sqlite"
     try:
-        results = sync_records(owner, records, before_commit=closed_sessions)
+        results = sync_records(owner, records, before_commit=closed_sessions if in_batch else None)
     except OperationalError:
         response = _error(503, _("Busy"), _("The database is busy. Try again shortly."))
         response.headers["Retry-After"] = "5"
         return response
-    if closed is None:  # stored record by record: each in its own transaction
+    if closed is None:  # read after the commit (SQLite), or stored record by record
         closed_sessions()
     return jsonify(results=results, server_time=iso(utcnow()), closed_sessions=closed)
 
