@@ -29,6 +29,8 @@ def select_locale() -> str:
     """Pick the user's saved language, then the visitor's choice, then the default."""
     languages = current_app.config["LANGUAGES"]
     if has_request_context():
+        if g.get("api_locale") in languages:  # a bearer token's user (api/auth.py)
+            return g.api_locale
         user = g.get("api_user") or current_user
         if user.is_authenticated and user.locale in languages:
             return user.locale

@@ -43,12 +43,10 @@ def authenticated(view):
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _sep, value = header.partition(" ")
-            user_id = None
-            if scheme.lower() == "bearer":
-                user_id = tokens.user_id_for_token(value.strip())
-            if user_id is None:
+            user = tokens.user_for_token(value.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
                 return _unauthorized(_("The API token is unknown, revoked or malformed."))
-            g.api_user_id = user_id
+            g.api_user_id, g.api_locale = user
         elif current_user.is_authenticated:
             if request.method not in SAFE_METHODS:
                 csrf.protect()
