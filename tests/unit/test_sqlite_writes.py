@@ -186,3 +186,30 @@ def test_without_a_lock_file_writers_fall_back_to_sqlites_waiting(tmp_path, capl
     assert writer.execute("SELECT n FROM t").fetchall() == [(1,)]
     assert "busy handler" in caplog.text
     writer.close()
+
+
+def test_checkpoints_run_every_few_writes_after_the_turn_is_given_back(path, monkeypatch):
+    monkeypatch.setattr(sqlite_writes, "CHECKPOINT_EVERY", 3)
+    turn_free_at_checkpoint = []
+    checkpoint = sqlite_writes.Connection._checkpoint
+
+    def watched(self):
+        turn_free_at_checkpoint.append(turn_is_free(path))
+        checkpoint(self)
+
+    monkeypatch.setattr(sqlite_writes.Connection, "_checkpoint", watched)
+    connection = connect(path)
+    assert connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+    size = os.path.getsize(path)
+    for _ in range(2):
+        connection.execute("INSERT INTO t VALUES (?)", (b"x" * 20_000,))
+        connection.commit()
+    connection.execute("SELECT count(*) FROM t").fetchall()
+    connection.commit()  # a commit that wrote nothing counts for nothing
+    assert os.path.getsize(path) == size, "the log holds the writes until a checkpoint"
+    assert turn_free_at_checkpoint == []
+    connection.execute("INSERT INTO t VALUES (?)", (b"x" * 20_000,))
+    connection.commit()
+    assert turn_free_at_checkpoint == [True], "one checkpoint, after the turn was given back"
+    assert os.path.getsize(path) > size + 60_000, "the log's pages are in the database file"
+    connection.close()
