@@ -100,8 +100,8 @@ def derived(config: dict) -> None:
         # that is opened cannot drop its connection, so nothing is pinged before each use.
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}) | {"pool_pre_ping": False}
         # A batch's INSERT … RETURNING has one text per number of rows: room for them all
-        # beside the other statements (the driver keeps 128 by default; a run of
-        # bench/load.py used about 100).
+        # beside the other statements (the driver keeps 128 by default; 1,500 syncs of
+        # bench/load.py's mix used about 100).
         options["connect_args"] = {
             "factory": sqlite_writes.Connection,
             "cached_statements": 1024,
