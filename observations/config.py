@@ -20,11 +20,14 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMITS": "10 per minute;50 per hour",
         "LOGIN_USER_LIMITS": "20 per hour",
         # Failures of the current password on the change-password form, per user.
         "PASSWORD_CHANGE_LIMITS": "5 per 15 minutes",
+        # Requests to /api/v1 per token, logged-in browser or address (api/limits.py): a
+        # phone sends a batch every second or so while its fieldworker taps, a script pages
+        # through the read API; neither comes near this.
+        "API_LIMITS": "600 per minute",
         # A login with "stay logged in" lasts this many days after it was last used; the
         # remember cookie lasts as long (REMEMBER_COOKIE_DURATION is derived from it).
         "REMEMBER_DAYS": 30,

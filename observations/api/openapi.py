@@ -462,16 +462,18 @@ def _json(schema: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    """The error responses an operation can give."""
+    """The error responses an operation can give; any can answer 429 (api/limits.py)."""
     texts = {
         400: "Bad request: not JSON, nested too deeply, or a missing CSRF token",
         401: "Not authenticated",
         404: "Not found, or not yours",
         413: "Too many records or bytes (counted as read, chunked or not)",
         422: "A value could not be stored",
+        429: "Too many requests from this token, login or address (API_LIMITS): retry "
+        "after the Retry-After seconds",
         503: "Database busy: retry after the Retry-After seconds",
     }
-    return {str(code): {"description": texts[code], **_json("Error")} for code in codes}
+    return {str(code): {"description": texts[code], **_json("Error")} for code in (*codes, 429)}
 
 
 def document() -> dict:

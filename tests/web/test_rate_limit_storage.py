@@ -1,5 +1,5 @@
-"""Where failed logins are counted: in Redis every app instance (worker) shares the counts;
-in memory each counts on its own, and a production start-up says so."""
+"""Where failed logins and API requests are counted: in Redis every app instance (worker)
+shares the counts; in memory each counts on its own, and a production start-up says so."""
 
 import logging
 import uuid
@@ -9,9 +9,10 @@ from limits.storage import storage_from_string
 
 from observations.extensions import db
 from tests import factories
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, AuthActions, api_token, bearer
 
 REDIS = "redis://127.0.0.1:6379"
+SYNC = "/api/v1/sync"
 
 
 def two_instances(app_factory, **config):
@@ -71,3 +72,16 @@ def test_no_warning_with_redis(app_factory, redis_config, caplog):
     with caplog.at_level(logging.WARNING):
         app_factory(TESTING=False, **redis_config)
     assert "process memory" not in caplog.text
+
+
+def test_the_api_limit_holds_across_instances_sharing_redis(app_factory, redis_config):
+    apps = two_instances(app_factory, API_LIMITS="4 per minute", **redis_config)
+    token = api_token(apps[0], "alpha-fieldworker")
+    clients = [app.test_client() for app in apps]
+    statuses = [
+        clients[number % 2].post(SYNC, json={"records": []}, headers=bearer(token)).status_code
+        for number in range(4)
+    ]
+    assert statuses == [200] * 4
+    for client in clients:
+        assert client.post(SYNC, json={"records": []}, headers=bearer(token)).status_code == 429
