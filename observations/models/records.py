@@ -66,6 +66,9 @@ class Session(CapturedRecord, db.Model):
         sa.Index("ix_sessions_fieldworker_started", "fieldworker_id", "started_at"),
         # A record names its session by UUID alone (sync/context.py).
         sa.Index("ix_sessions_uuid", "uuid"),
+        # Every sync asks whether the server ended one of its fieldworker's sessions lately
+        # (review/forgotten.py): found at once, however many sessions the fieldworker has.
+        sa.Index("ix_sessions_fieldworker_auto_closed", "fieldworker_id", "auto_closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

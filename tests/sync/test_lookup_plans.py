@@ -73,3 +73,21 @@ def test_the_lookup_reads_by_index(app, name):
     with app.app_context():
         assert full_scans(statement, params) == []
         db.session.rollback()
+
+
+def test_the_closed_sessions_check_seeks_only_the_sessions_the_server_ended(app):
+    """Not every session of the fieldworker, which grow with every day of fieldwork: only
+    those ended by the server since the notice period began (migration 0015). SQLite's plan
+    follows the indexes; PostgreSQL's follows its statistics of the rows (an empty test
+    table says nothing), so the plan is asked of SQLite."""
+    statement, params = LOOKUPS["recently closed"]
+    with app.app_context():
+        connection = db.session.connection()
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL picks among the indexes by the rows' statistics")
+        state = statement.compile(dialect=connection.dialect).construct_expanded_state(params)
+        plan = connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + state.statement, tuple(state.positional_parameters)
+        )
+        steps = [row[3] for row in plan]
+        assert any("fieldworker_id=? AND auto_closed_at>?" in step for step in steps), steps
