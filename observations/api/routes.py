@@ -12,7 +12,7 @@ from ..body_limit import body_limit, read_body
 from ..capture import capture_data
 from ..extensions import db
 from ..models import Session, Study, utcnow
-from ..review.forgotten import closed_entry, recently_closed
+from ..review.forgotten import any_recently_closed, closed_entry, recently_closed
 from ..sync import MAX_BATCH, Owner, sync_records
 from ..sync.fields import FieldError, a_uuid, iso
 from ..sync.records import load_session, session_records
@@ -69,11 +69,16 @@ def sync():
         nonlocal closed
         closed = [closed_entry(s) for s in recently_closed(owner.id)]
 
-    # The answer's list of sessions the server closed is read in the batch's own transaction
-    # (PostgreSQL then needs no second one), except on SQLite: there a write transaction
-    # holds the one writer's turn (sqlite_writes.py) that every other sync waits for, and a
-    # read after the commit needs no turn.
-    in_batch = db.engine.dialect.name != "sqlite"
+    # The answer lists the sessions the server closed lately. Almost always there is none,
+    # and a batch closes none (it may reopen one): one look before the batch says so, on
+    # SQLite before the writer's turn is taken, and then nothing is read after it. A session
+    # the server closes meanwhile is in the next answer. Otherwise the list is read in the
+    # batch's own transaction (PostgreSQL then needs no second one), except on SQLite: there
+    # a write transaction holds the one writer's turn (sqlite_writes.py) that every other
+    # sync waits for, and a read after the commit needs no turn.
+    if not any_recently_closed(owner.id):
+        closed = []
+    in_batch = closed is None and db.engine.dialect.name != "sqlite"
     try:
         results = sync_records(owner, records, before_commit=closed_sessions if in_batch else None)
     except OperationalError:

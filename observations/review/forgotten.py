@@ -122,15 +122,26 @@ def close_forgotten(now: datetime | None = None) -> list[Session]:
     return closed
 
 
+def _closed_params(user_id: int, now: datetime | None) -> dict:
+    since = (now or utcnow()) - timedelta(days=thresholds().closed_notice_days)
+    return {"user_id": user_id, "since": since}
+
+
+def any_recently_closed(user_id: int, now: datetime | None = None) -> bool:
+    """Whether the server ended a session of user `user_id` within `closed_notice_days`.
+
+    Almost always it did not: a Core query built once says so, without the ORM, by the index
+    on (fieldworker_id, auto_closed_at)."""
+    params = _closed_params(user_id, now)
+    return core_sql.connection().execute(_any_closed_since(), params).first() is not None
+
+
 def recently_closed(user_id: int, now: datetime | None = None, study: Study | None = None):
     """The sessions of user `user_id` that the server ended within `closed_notice_days`,
     newest first."""
-    now = now or utcnow()
-    since = now - timedelta(days=thresholds().closed_notice_days)
-    params = {"user_id": user_id, "since": since}
-    # Almost always there is none: a Core query built once says so, without the ORM.
-    if core_sql.connection().execute(_any_closed_since(), params).first() is None:
+    if not any_recently_closed(user_id, now):
         return []
+    params = _closed_params(user_id, now)
     query = (
         sa.select(Session)
         .where(*_closed_since())
