@@ -1,6 +1,6 @@
 // The sync engine: sends the outbox in batches, in order, and never loses an entry.
 // An entry leaves the outbox only when the server has answered for it. Network errors
-// and server trouble back off exponentially; an expired login pauses until the user
+// and server trouble back off exponentially (never sooner than a Retry-After asks); an expired login pauses until the user
 // logs in again; the server's verdict "conflict" or "invalid" moves a record to
 // `rejected`, visible to the user, so one bad record never blocks the rest.
 // Every reply also lists the sessions the server closed because they were not ended
@@ -112,7 +112,11 @@ export class SyncEngine extends EventTarget {
       this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
       return "retry-now";
     }
-    if (!response.ok) return "server";
+    if (!response.ok) {
+      // 429 (too many requests) and 503 (busy) say when to come back: not sooner.
+      this.retryAfter = 1000 * (Number(response.headers.get("Retry-After")) || 0);
+      return "server";
+    }
     const reply = await response.json();
     await this.settle(batch, reply.results);
     this.state.lastSync = reply.server_time;
@@ -171,7 +175,9 @@ export class SyncEngine extends EventTarget {
   async backOff(reason) {
     if (reason === "auth") return;
     this.failures += 1;
-    const delay = Math.min(MAX_DELAY, MIN_DELAY * 2 ** (this.failures - 1));
+    const delay = Math.max(this.retryAfter || 0,
+                           Math.min(MAX_DELAY, MIN_DELAY * 2 ** (this.failures - 1)));
+    this.retryAfter = 0;
     const jitter = delay * 0.2 * Math.random();
     await this.refresh({ phase: reason === "network" ? "offline" : "error",
                          error: reason, retryAt: Date.now() + delay });

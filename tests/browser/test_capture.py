@@ -259,3 +259,44 @@ def test_refused_records_are_shown_with_the_reason(page, live_server):
     refused.get_by_role("button", name="Verwijderen").click()
     expect(refused).to_be_hidden()
     expect(status).to_contain_text("Alles opgeslagen")
+
+
+def test_a_server_that_says_when_to_come_back_is_not_asked_sooner(page, live_server):
+    # 429 (the API limit) and 503 (busy) carry Retry-After: the phone waits that long
+    # before its next try, instead of the 2 seconds its own back-off would start with.
+    log_in(page, live_server, "fieldworker2")
+    asked = []
+
+    def busy(route):
+        asked.append(route.request.url)
+        route.fulfill(
+            status=429,
+            headers={"Retry-After": "600"},
+            content_type="application/json",
+            body=json.dumps({"error": "Te veel pogingen", "message": "Probeer het later."}),
+        )
+
+    page.route("**/api/v1/sync", busy)
+    page.evaluate(
+        """async () => {
+            const { saveRecord } = await import('/static/js/store.js');
+            const data = JSON.parse(document.getElementById('capture-data').textContent);
+            await saveRecord({ uuid: crypto.randomUUID(), kind: 'encounter', revision: 1,
+                               session: crypto.randomUUID(), occurred_at: new Date().toISOString(),
+                               encounter_type: 'greeting' },
+                             { user: data.user, study: data.study.slug });
+        }"""
+    )
+    page.reload()
+    status = page.locator("[data-sync-status]").first
+    expect(status).to_contain_text("1 wachtend; versturen mislukt", timeout=PATIENCE)
+    # The next try shown is ten minutes on (the minute of now + 9:20 … 10:00).
+    later = page.evaluate(
+        """async () => {
+            const { timeOf } = await import('/static/js/field.js');
+            return [560, 580, 600].map((s) => timeOf(new Date(Date.now() + s * 1000)));
+        }"""
+    )
+    text = status.inner_text()
+    assert any(f"nieuwe poging om {time}" in text for time in later), (text, later)
+    assert asked, "the refusals came from the route above"
