@@ -231,8 +231,8 @@ def test_chromium_is_the_system_one(browser):
     assert browser.version and CHROMIUM == "/usr/bin/chromium"
 
 
-def test_refused_records_are_shown_with_the_reason(page, live_server):
-    log_in(page, live_server, "fieldworker2")
+def save_encounter_of_an_unknown_session(page) -> None:
+    """Put an encounter into the phone's outbox whose session the server never saw."""
     page.evaluate(
         """async () => {
             const { saveRecord } = await import('/static/js/store.js');
@@ -243,6 +243,11 @@ def test_refused_records_are_shown_with_the_reason(page, live_server):
                              { user: data.user, study: data.study.slug });
         }"""
     )
+
+
+def test_refused_records_are_shown_with_the_reason(page, live_server):
+    log_in(page, live_server, "fieldworker2")
+    save_encounter_of_an_unknown_session(page)
     page.reload()
     refused = page.locator("[data-refused]")
     expect(refused).to_be_visible(timeout=PATIENCE)
@@ -277,16 +282,7 @@ def test_a_server_that_says_when_to_come_back_is_not_asked_sooner(page, live_ser
         )
 
     page.route("**/api/v1/sync", busy)
-    page.evaluate(
-        """async () => {
-            const { saveRecord } = await import('/static/js/store.js');
-            const data = JSON.parse(document.getElementById('capture-data').textContent);
-            await saveRecord({ uuid: crypto.randomUUID(), kind: 'encounter', revision: 1,
-                               session: crypto.randomUUID(), occurred_at: new Date().toISOString(),
-                               encounter_type: 'greeting' },
-                             { user: data.user, study: data.study.slug });
-        }"""
-    )
+    save_encounter_of_an_unknown_session(page)
     page.reload()
     status = page.locator("[data-sync-status]").first
     expect(status).to_contain_text("1 wachtend; versturen mislukt", timeout=PATIENCE)
