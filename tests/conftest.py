@@ -25,15 +25,16 @@ PASSWORD = factories.PASSWORD
 
 # Suites whose outcome does not depend on the database engine: pure computations without a
 # database, the route × role matrix (which status each role gets at each route: access
-# rules, not storage; the suites of each area test their queries on both) and the offline
-# shell's static pages. Marked `one_engine`; CI runs them
-# in its SQLite run only (.ci/run), as it does the browser tests.
+# rules, not storage; the suites of each area test their queries on both), the offline
+# shell's static pages and bench/instructions.py's workload (SQLite, as it runs). Marked
+# `one_engine`; CI runs them in its SQLite run only (.ci/run), as it does the browser tests.
 ONE_ENGINE = (
     "tests/unit/test_clock.py",
     "tests/unit/test_reliability_matching.py",
     "tests/unit/test_reliability_stats.py",
     "tests/access/test_route_matrix.py",
     "tests/web/test_offline_shell.py",
+    "tests/bench/test_instructions_smoke.py",
 )
 
 
