@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
@@ -40,6 +41,10 @@ class SessionInfo:
     zones: list[int] = field(default_factory=list)
     # Set while the session's end is the one the server gave it (sync/late.py).
     auto_closed_at: datetime | None = None
+    # Every zone of its site, and which of them are counting lines, when the session's
+    # look-up read them (a session stored in this batch leaves them to zones_of_sites).
+    site_zones: set[int] | None = None
+    counting_lines: set[int] | None = None
 
 
 class ValidCodes(set):
@@ -190,6 +195,14 @@ class BatchContext:
         self.zones_of_sites(study)
         return self._counting_lines[study.id]
 
+    def zones_of_session_site(self, session: SessionInfo) -> tuple[set[int], set[int]]:
+        """(every zone of the session's site, those that are counting lines): as the session's
+        look-up read them, which spares a batch of its records the study's zones."""
+        if session.site_zones is not None and session.counting_lines is not None:
+            return session.site_zones, session.counting_lines
+        zones = self.zones_of_sites(session.study).get(session.site_id, set())
+        return zones, self.counting_lines(session.study) & zones
+
     def archived_sites(self, study: StudyInfo) -> set[int]:
         """Ids of the study's archived sites (no new sessions there)."""
         self.zones_of_sites(study)
@@ -220,11 +233,14 @@ class BatchContext:
         )
         if not rows:
             return None
-        # Rows are (session, one of its zones); the owner's own session comes first.
+        # Rows are (session, one zone of its site); the owner's own session comes first.
         mine = [r for r in rows if r.fieldworker_id == self.owner.id]
         chosen = (mine or rows)[0]
-        zones = sorted(r.zone_id for r in rows if r.id == chosen.id and r.zone_id is not None)
-        return self._info(chosen, zones)
+        own = [r for r in rows if r.id == chosen.id and r.zone_id is not None]
+        info = self._info(chosen, sorted(r.zone_id for r in own if r.in_session))
+        info.site_zones = {r.zone_id for r in own}
+        info.counting_lines = {r.zone_id for r in own if r.counting_line}
+        return info
 
     def _info(self, row, zones: list[int]) -> SessionInfo:
         """Cache a stored session's facts (a row of _SESSION_BY_UUID) for the rest of the batch,
@@ -287,9 +303,10 @@ def _ZONES():
 
 @cache
 def _SESSION_BY_UUID(in_study: bool):
-    """The sessions with :uuid (in the study named :slug, if `in_study`), one row per zone,
-    with whether :owner is an active member of its study (null: never one) and its study's
-    newest codebook row (_NEWEST): what checking the session's records needs besides."""
+    """The sessions with :uuid (in the study named :slug, if `in_study`), one row per zone of
+    its site (whether it is one of the session's, whether it is a counting line), with whether
+    :owner is an active member of its study (null: never one) and its study's newest codebook
+    row (_NEWEST): what checking the session's records needs besides."""
     newest = (
         select(Codebook.id)
         .where(Codebook.study_id == Session.study_id)
@@ -312,14 +329,18 @@ def _SESSION_BY_UUID(in_study: bool):
             Session.ended_at,
             Session.revision,
             Session.auto_closed_at,
-            session_zones.c.zone_id,
+            Zone.id.label("zone_id"),
+            Zone.counting_line,
+            sa.exists()
+            .where(session_zones.c.session_id == Session.id, session_zones.c.zone_id == Zone.id)
+            .label("in_session"),
             Membership.active.label("member"),
             codebook.version.label("codebook_version"),
             codebook.id.label("codebook_id"),
             codebook.created_at.label("codebook_created_at"),
         )
         .join(Study, Study.id == Session.study_id)
-        .outerjoin(session_zones, session_zones.c.session_id == Session.id)
+        .outerjoin(Zone, Zone.site_id == Session.site_id)
         .outerjoin(
             Membership,
             (Membership.study_id == Session.study_id) & (Membership.user_id == bindparam("owner")),

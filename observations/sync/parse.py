@@ -197,12 +197,12 @@ def _child(reader, ctx, kind, uuid, revision, common) -> Parsed:
     reader.check()
     rules = _rules(reader, ctx, session.study)
     codes = rules.codes if rules else {}
-    site_zones = ctx.zones_of_sites(session.study).get(session.site_id, set())
+    site_zones, counting_lines = ctx.zones_of_session_site(session)
     zone = reader.get("zone", f.ident, required=kind in ("scan", "passers"))
     if zone is not None and zone not in site_zones:
         reader.fail("zone", _("This zone does not belong to the session's site."))
     elif zone is not None and kind == "passers":
-        problem = passers.zone_problem(zone, uuid, session, ctx.counting_lines(session.study))
+        problem = passers.zone_problem(zone, uuid, session, counting_lines)
         if problem:
             reader.fail("zone", problem)
     time_field = TIME_FIELDS[kind]
