@@ -128,20 +128,22 @@ def _closed_params(user_id: int, now: datetime | None) -> dict:
 
 
 def any_recently_closed(user_id: int, now: datetime | None = None) -> bool:
-    """Whether the server ended a session of user `user_id` within `closed_notice_days`.
+    """Whether the server ended a session of user `user_id` within `closed_notice_days`."""
+    return _any_closed(_closed_params(user_id, now))
 
-    Almost always it did not: a Core query built once says so, without the ORM, by the index
-    on (fieldworker_id, auto_closed_at)."""
-    params = _closed_params(user_id, now)
+
+def _any_closed(params: dict) -> bool:
+    # Almost always there is none: a Core query built once says so, without the ORM, by the
+    # index on (fieldworker_id, auto_closed_at).
     return core_sql.connection().execute(_any_closed_since(), params).first() is not None
 
 
 def recently_closed(user_id: int, now: datetime | None = None, study: Study | None = None):
     """The sessions of user `user_id` that the server ended within `closed_notice_days`,
     newest first."""
-    if not any_recently_closed(user_id, now):
-        return []
     params = _closed_params(user_id, now)
+    if not _any_closed(params):
+        return []
     query = (
         sa.select(Session)
         .where(*_closed_since())
