@@ -5,6 +5,7 @@ import logging
 import uuid
 
 import pytest
+import redis
 from limits.storage import storage_from_string
 
 from observations.extensions import db
@@ -83,5 +84,13 @@ def test_the_api_limit_holds_across_instances_sharing_redis(app_factory, redis_c
         for number in range(4)
     ]
     assert statuses == [200] * 4
+    # One count in Redis that both instances added to (in one process the two apps would
+    # share a memory count too), under a hash of the token, never the token itself.
+    store = redis.Redis.from_url(REDIS)
+    keys = [k.decode() for k in store.scan_iter(f"{redis_config['RATELIMIT_KEY_PREFIX']}*")]
+    counts = [k for k in keys if "/api-token:" in k]
+    assert len(counts) == 1, keys
+    assert int(store.get(counts[0])) == 4
+    assert token not in counts[0]
     for client in clients:
         assert client.post(SYNC, json={"records": []}, headers=bearer(token)).status_code == 429
