@@ -26,6 +26,14 @@ from .forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, TokenForm
 # backslashes have no place in a path either (browsers drop tabs and read "\" as "/").
 UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
 
+# What the login page says after a logout. It travels in the address, not in the session: a
+# request of the service worker still under way at the logout (it refreshes the offline pages)
+# answers with the session cookie it was sent, and would replace the logout's.
+LOGGED_OUT = {
+    "here": lambda: _("You are logged out."),
+    "everywhere": lambda: _("You are logged out on all devices."),
+}
+
 
 def safe_next(target: str | None) -> str | None:
     """Return the target only if it is a path on this site, never another host."""
@@ -72,6 +80,9 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     error = None
+    said = LOGGED_OUT.get(request.args.get("out", ""))
+    if said and request.method == "GET":
+        flash(said(), "info")
     if form.validate_on_submit():
         username = accounts.normalise_username(form.username.data)
         wait = throttle.login_wait(username, request.remote_addr)
@@ -98,8 +109,7 @@ def logout():
     logins.end_login(current_user.current_login)
     db.session.commit()
     logout_user()
-    flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", out="here"))
 
 
 @bp.post("/account/logout-everywhere")
@@ -109,8 +119,7 @@ def logout_everywhere():
     logins.end_all_logins(current_user)
     db.session.commit()
     logout_user()
-    flash(_("You are logged out on all devices."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", out="everywhere"))
 
 
 @bp.post("/language")

@@ -89,14 +89,29 @@ def test_a_copied_cookie_stops_working_after_logout(app, world, name):
     assert not logged_in(phone)
 
 
+def test_the_logout_is_said_even_when_a_request_under_way_brings_back_the_old_cookie(app, world):
+    """The service worker refreshes the offline pages in the background; one of its requests
+    sent before the logout may answer after it, with the session cookie it was sent. The
+    login page must still say that the person is logged out (CI once saw it missing)."""
+    phone = log_in(app)
+    before = phone.get_cookie("session").value
+    response = post_form(phone, "/logout")
+    assert response.location == "/login?out=here"
+    phone.set_cookie("session", before)  # the late answer of the request under way
+    page = phone.get(response.location).get_data(as_text=True)
+    assert "Je bent uitgelogd." in page
+    assert "Je bent uitgelogd." not in phone.get("/login").get_data(as_text=True)
+    assert not logged_in(phone)
+
+
 @pytest.mark.parametrize("name", COOKIES)
 def test_log_out_everywhere_ends_every_login(app, world, name):
     phone, laptop = log_in(app), log_in(app, user_agent="Mozilla/5.0 (X11; Linux x86_64)")
     thief = copy_of(app, phone, name)
     response = post_form(laptop, "/account/logout-everywhere")
     assert response.status_code == 302
-    assert response.location == "/login"
-    page = laptop.get("/login").get_data(as_text=True)
+    assert response.location == "/login?out=everywhere"
+    page = laptop.get(response.location).get_data(as_text=True)
     assert "Je bent uitgelogd op alle apparaten." in page
     assert not logged_in(laptop)
     assert not logged_in(phone)
