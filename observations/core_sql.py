@@ -6,6 +6,9 @@ connection costs a fraction of that. The session's pending changes are flushed f
 statement sees them as an ORM query would (autoflush).
 """
 
+from functools import cache
+
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from .extensions import db
@@ -17,3 +20,14 @@ def connection(session: orm.Session | None = None):
     if session.new or session.dirty or session.deleted:
         session.flush()
     return session.connection()
+
+
+@cache
+def insert(table: sa.Table) -> sa.Insert:
+    """A plain INSERT into the table, built once.
+
+    SQLAlchemy finds a statement's compiled form by a key it derives from the statement
+    object, and remembers the key on the object: a statement built anew for every batch
+    pays for the key again.
+    """
+    return sa.insert(table)

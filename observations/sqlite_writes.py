@@ -40,9 +40,13 @@ _BEGINS_WRITE = ("insert", "update", "delete", "replace")
 TURN_SECONDS = 10.0
 # Between tries for another process's turn: short, since only one thread per process tries.
 _POLL_SECONDS = (0.0002, 0.0005, 0.001)
-# Write transactions of a process between its checkpoints. A sync writes some 10–30 pages,
-# and 8 worker processes each count their own: about SQLite's default of 1000 pages.
-CHECKPOINT_EVERY = 8
+# Write transactions of a process between its checkpoints. Each process counts its own, but
+# a checkpoint copies what all of them wrote, so the log is checkpointed every
+# CHECKPOINT_EVERY write transactions whatever the number of processes. A sync writes some
+# 20 pages (bench/load.py's mix, measured): about SQLite's default of 1000 pages. At 8, a
+# checkpoint came every 160 pages, and its two fsyncs and the pages written again and again
+# cost a sync 0.2 ms instead of 0.1 (measured in one process).
+CHECKPOINT_EVERY = 50
 
 
 class _Turns:

@@ -92,7 +92,7 @@ class Pending:
             results[index] = {"uuid": parsed.uuid, "status": "created"}
         for child, child_rows in children.items():
             if child_rows:
-                connection.execute(sa.insert(child), child_rows)
+                connection.execute(core_sql.insert(child), child_rows)
         return len(new_ids)
 
     def _compare(self, kind: str, known: list, results: list) -> None:

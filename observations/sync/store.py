@@ -327,7 +327,7 @@ def _write_children(kind: str, owner_id: int, content: dict, replace: bool = Fal
         if replace:
             db.session.execute(sa.delete(table).where(table.c[column] == owner_id))
         if rows:
-            db.session.execute(sa.insert(table), rows)
+            db.session.execute(core_sql.insert(table), rows)
 
 
 def _remember_session(

@@ -19,6 +19,7 @@ LOOKUPS = {
     "membership": (_MEMBERSHIP(), {"study_id": 1, "user_id": 1}),
     "recently closed": (_any_closed_since(), {"user_id": 1, "since": "2026-01-01"}),
     "facts state": (_state_query(), {"ids": [1, 2]}),
+    "facts state of one session": (_state_query(True), {"id": 1}),
     "token": (_lookup(), {"digest": "d"}),
 }
 

@@ -34,8 +34,10 @@ def refresh(session_ids, connection=None) -> int:
         chunk = ids[start : start + CHUNK]
         by_zone = defaultdict(list)
         stale, found = [], set()
+        one = len(chunk) == 1
+        params = {"id": chunk[0]} if one else {"ids": chunk}
         for session_id, timezone, counted, has_facts in connection.execute(
-            _state_query(), {"ids": chunk}
+            _state_query(one), params
         ):
             found.add(session_id)
             if counted:
@@ -53,7 +55,7 @@ def refresh(session_ids, connection=None) -> int:
             rows = SessionFacts(clock, members, connection).compute().rows()
             for model in FACT_MODELS:
                 if rows[model.__tablename__]:
-                    connection.execute(_insert(model.__table__), rows[model.__tablename__])
+                    connection.execute(core_sql.insert(model.__table__), rows[model.__tablename__])
                     written += len(rows[model.__tablename__])
     return written
 
@@ -76,21 +78,23 @@ def _deletes() -> list:
 
 
 @cache
-def _insert(table: sa.Table):
-    return sa.insert(table)
+def _state_query(one: bool = False):
+    """SQL: of each session in :ids (`one`: of the session :id), its study's time zone,
+    whether the indicators count it and whether it has rows in any fact table.
 
-
-@cache
-def _state_query():
-    """SQL: of each session in :ids, its study's time zone, whether the indicators count it
-    and whether it has rows in any fact table."""
+    A phone's sync asks of one session: without an IN list, which SQLAlchemy expands anew at
+    every execution."""
     has_facts = sa.or_(
         *(sa.exists().where(model.__table__.c.session_id == Session.id) for model in FACT_MODELS)
     )
     return (
         select(Session.id, Study.timezone, sa.and_(*COUNTED), has_facts)
         .join(Study, Study.id == Session.study_id)
-        .where(Session.id.in_(sa.bindparam("ids", expanding=True)))
+        .where(
+            Session.id == sa.bindparam("id")
+            if one
+            else Session.id.in_(sa.bindparam("ids", expanding=True))
+        )
     )
 
 
