@@ -9,9 +9,10 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .extensions import db
 from .models import Login, User, utcnow
@@ -90,12 +91,27 @@ def user_for_login_token(token: str) -> User | None:
     """The active user of a login that is neither revoked nor expired, else None."""
     if not token:
         return None
-    login = db.session.scalar(select(Login).filter_by(token_hash=_digest(token)))
-    if login is None or login.revoked_at is not None or login.expires_at <= utcnow():
+    row = db.session.execute(_with_user(), {"digest": _digest(token)}).first()
+    if row is None:
         return None
-    if not login.user.active:
+    login, user = row
+    if login.revoked_at is not None or login.expires_at <= utcnow() or not user.active:
         return None
-    return _attach(login.user, login, token)
+    return _attach(user, login, token)
+
+
+@cache
+def _with_user():
+    """ORM: the login with the token hash :digest and its user, in one statement built once.
+
+    Every request of a logged-in browser or phone asks this. Loading the login and then its
+    user took two statements, and building the first anew each time cost as much as running
+    it: together a fifth of a phone's sync (measured in one process, SQLite)."""
+    return (
+        select(Login, User)
+        .join(User, User.id == Login.user_id)
+        .where(Login.token_hash == bindparam("digest"))
+    )
 
 
 def touch(login: Login) -> bool:
