@@ -5,8 +5,9 @@ its figures wander by a fifth between runs, so a change of a few per cent cannot
 there. This counts instructions instead (valgrind's callgrind, which runs the program on a
 simulated CPU): in one process, with the test client, the same batches as bench/load.py's
 phones send (sessions, mostly 1–3 records, now and then a scan of every zone or a backlog,
-the session's end), on SQLite. The count of a run is the same to a few parts in 10,000
-whatever else the machine does, so two versions of the code compare exactly.
+the session's end), on SQLite, with personal API tokens (bench/load.py --auth token). The
+count of a run is the same to a few parts in 10,000 whatever else the machine does, so two
+versions of the code compare exactly.
 
 Three runs under valgrind, two at a time: the set-up alone (app, study, fieldworkers, a
 warm-up of WARM syncs and /healthz requests), the set-up with N syncs after it, and the

@@ -3,10 +3,12 @@
 Starts the app the way docs/deploy.md does (gunicorn, gthread workers: 2 × 8 threads on
 PostgreSQL, 8 single-threaded ones loaded once by --preload on SQLite; a fresh instance
 folder, the schema by `flask db upgrade`'s migrations) on a free port of 127.0.0.1, with a
-study of five sites and one fieldworker with a personal API token per client. Then, with
-one thread and one keep-alive connection per client, after a warm-up in which every client
-syncs a short session from start to end and starts its next (untimed: a server in use has
-run every query before, and built the statements it keeps):
+study of five sites and one fieldworker per client. Each client logs in through the login
+form as the fieldworker does on the phone, and syncs as sync.js does, with the session
+cookie and the CSRF token (`--auth token`: with a personal API token, as another program
+would). Then, with one thread and one keep-alive connection per client, after a warm-up in
+which every client syncs a short session from start to end and starts its next (untimed: a
+server in use has run every query before, and built the statements it keeps):
 
 1. the floor: every client asks GET /healthz (the app's cheapest route: one SELECT 1)
    as fast as it is answered, for S seconds;
@@ -25,7 +27,7 @@ counts beyond those sent). `errors` are failed requests, answers other than 200 
 whose status is not the one expected. gunicorn is stopped at the end, also on failure.
 
     python bench/load.py [--clients N] [--seconds S] [--database-url URL]
-                         [--workers W] [--threads T] [--pause-ms P]
+                         [--workers W] [--threads T] [--pause-ms P] [--auth cookie|token]
 
 Last line: `clients=N requests=… errors=0 lost=0 duplicates=0 p99_ms=… rps=… floor_rps=…
 ratio=…`, where requests, p99_ms and rps are those of the sync, and ratio = rps / floor_rps.
@@ -40,6 +42,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -52,7 +55,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
@@ -70,6 +75,11 @@ RETRY_SHARE = 0.1
 # docs/deploy.md's SQLite set-up: single-threaded workers, four per core of the machine it
 # was measured on (2 cores).
 SQLITE_WORKERS = 8
+PASSWORD = "load-password-1"
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# The login form's hidden CSRF field, as templates/auth/login.html renders it.
+FORM_TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
 # gunicorn's PostgreSQL connections name themselves so, to find their server processes.
 APPLICATION_NAME = "terloops-load"
 # Bounds: no run sends more than this many requests per client and phase, or waits longer
@@ -120,7 +130,7 @@ def fresh_installation(url: str, instance: str, clients: int) -> tuple[list[str]
             sites.append(site)
         plain_tokens = []
         for number in range(clients):
-            user = accounts.create_user(f"veldwerker{number:03d}", "load-password-1")
+            user = accounts.create_user(username(number), PASSWORD)
             accounts.add_member(study, user, "fieldworker")
             _token, plain = tokens.create_token(user, "load")
             plain_tokens.append(plain)
@@ -129,6 +139,11 @@ def fresh_installation(url: str, instance: str, clients: int) -> tuple[list[str]
         db.session.remove()
         db.engine.dispose()
     return plain_tokens, made
+
+
+def username(number: int) -> str:
+    """The username of the benchmark's `number`-th fieldworker."""
+    return f"veldwerker{number:03d}"
 
 
 def someone_elses(engine) -> bool:
@@ -167,8 +182,10 @@ class Gunicorn:
             "SECRET_KEY": "load-bench",
             "TERLOOPS_INSTANCE_PATH": instance,
             # Counted as in production (api/limits.py), but never reached: the clients send
-            # as fast as they are answered, a pace no phone keeps.
+            # as fast as they are answered, a pace no phone keeps, and all N log in at once
+            # from one address.
             "TERLOOPS_API_LIMITS": "1000000 per minute",
+            "TERLOOPS_LOGIN_LIMITS": "1000000 per minute",
         }
         command = [
             sys.executable,
@@ -379,12 +396,22 @@ class Ledger:
 
 
 class Client:
-    """One simulated phone with one keep-alive connection to the server."""
+    """One simulated phone with one keep-alive connection to the server.
 
-    def __init__(self, port: int, token: str, phone: Phone, pause: float = 0.0):
+    With a username it logs in as a fieldworker does on the phone, through the login form,
+    and syncs as sync.js does: with the session cookie and the CSRF token. Without, it syncs
+    with its personal API token, as another program would.
+    """
+
+    def __init__(
+        self, port: int, token: str, phone: Phone, pause: float = 0.0, user: str | None = None
+    ):
         self.port = port
         self.pause = pause
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.user = user
+        self.cookies: dict[str, str] = {}
+        # The token, or once logged in the CSRF token, sent with every sync.
+        self.credentials = {"Authorization": f"Bearer {token}"} if user is None else {}
         self.phone = phone
         self.batches = phone.batches()
         self.connection: http.client.HTTPConnection | None = None
@@ -392,15 +419,34 @@ class Client:
         self.load = Ledger()
         self.warm_records = 0
 
-    def _request(self, method: str, path: str, body: bytes | None, ledger: Ledger):
-        """One request on the kept connection; (status, body) or None after an error."""
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        ledger: Ledger,
+        headers: dict | None = None,
+        credentials: bool | None = None,
+    ):
+        """One request on the kept connection; (status, body) or None after an error.
+
+        With `credentials` (by default: a request with a body, a sync) it carries the phone's
+        cookies and its token or CSRF header; the floor's GET /healthz carries none, as a
+        proxy's health check does.
+        """
         if self.connection is None:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, TIMEOUT_SECONDS)
+        sent = dict(headers or {})
+        if body is not None if credentials is None else credentials:
+            sent.update(self.credentials)
+            if self.cookies:
+                sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.perf_counter()
         try:
-            self.connection.request(method, path, body, self.headers if body else {})
+            self.connection.request(method, path, body, sent)
             response = self.connection.getresponse()
             answer = response.read()
+            self._keep_cookies(response)
         except (OSError, http.client.HTTPException) as error:
             ledger.seconds.append(time.perf_counter() - started)
             ledger.errors.append(f"{method} {path}: {type(error).__name__}: {error}")
@@ -413,9 +459,38 @@ class Client:
             self.connection = None
         return response.status, answer
 
+    def _keep_cookies(self, response: http.client.HTTPResponse) -> None:
+        """Keep the cookies the server sets, and forget those it deletes, as a browser does."""
+        for header in response.msg.get_all("Set-Cookie") or ():
+            for name, morsel in SimpleCookie(header).items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+
+    def log_in(self) -> None:
+        """Log in through the login form ("stay logged in" ticked, as it is by default) and
+        fetch the CSRF token that sync.js sends with every sync; a failure ends the run."""
+        ledger = Ledger()
+        page = self._request("GET", "/login", None, ledger, credentials=True)
+        found = FORM_TOKEN.search(page[1]) if page else None
+        if found is None:
+            raise SystemExit(f"{self.user}: no login form ({ledger.errors or page[0]})")
+        form = {"username": self.user, "password": PASSWORD, "remember": "y"}
+        body = urlencode({**form, "csrf_token": found.group(1).decode()}).encode()
+        answer = self._request("POST", "/login", body, ledger, FORM)
+        if answer is None or answer[0] != 302 or "session" not in self.cookies:
+            raise SystemExit(f"{self.user}: the login was refused ({ledger.errors or answer})")
+        answer = self._request("GET", "/api/v1/csrf-token", None, ledger, credentials=True)
+        if answer is None or answer[0] != 200:
+            raise SystemExit(f"{self.user}: no CSRF token ({ledger.errors or answer})")
+        self.credentials["X-CSRFToken"] = json.loads(answer[1])["csrf_token"]
+
     def run_warm(self, start: threading.Barrier, _deadline: list[float]) -> None:
-        """Open the connection, sync a short session and start the next: every worker has run
-        every kind of sync."""
+        """Log in (a phone), open the connection, sync a short session and start the next:
+        every worker has run every kind of sync."""
+        if self.user is not None:
+            self.log_in()
         start.wait()
         warm = [*self.phone.short_session(), next(self.batches)]
         for batch in warm:
@@ -469,7 +544,7 @@ class Client:
             ledger.sent[record["uuid"]] = record
         body = json.dumps({"records": batch}).encode()
         ledger.sizes.append(len(batch))
-        answer = self._request("POST", "/api/v1/sync", body, ledger)
+        answer = self._request("POST", "/api/v1/sync", body, ledger, JSON)
         if answer is None:
             return
         status, content = answer
@@ -619,6 +694,13 @@ def main() -> None:
         help="threads per worker (default as docs/deploy.md: 8 on PostgreSQL, 1 on SQLite)",
     )
     parser.add_argument(
+        "--auth",
+        choices=("cookie", "token"),
+        default="cookie",
+        help="how the phones sync: logged in, with the session cookie and CSRF token as "
+        "sync.js does (default), or with a personal API token as another program would",
+    )
+    parser.add_argument(
         "--pause-ms",
         type=float,
         default=0,
@@ -639,7 +721,13 @@ def main() -> None:
         Path(instance).mkdir()
         plain_tokens, sites = fresh_installation(url, instance, args.clients)
         clients = [
-            Client(0, token, Phone(number, sites[number % len(sites)]), args.pause_ms / 1000)
+            Client(
+                0,
+                token,
+                Phone(number, sites[number % len(sites)]),
+                args.pause_ms / 1000,
+                username(number) if args.auth == "cookie" else None,
+            )
             for number, token in enumerate(plain_tokens)
         ]
         with Gunicorn(url, instance, args.workers, args.threads, args.preload) as server:
@@ -672,7 +760,8 @@ def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, c
     print(
         f"gunicorn gthread{' --preload' if args.preload else ''}: "
         f"{args.workers} workers × {args.threads} threads; "
-        f"{args.clients} clients, {args.seconds:g} s per phase"
+        f"{args.clients} clients, {args.seconds:g} s per phase, "
+        + ("logged in (cookie and CSRF token)" if args.auth == "cookie" else "API tokens")
         + (f", pausing ~{args.pause_ms:g} ms between requests" if args.pause_ms else "")
     )
     print(

@@ -29,10 +29,13 @@ def select_locale() -> str:
     """Pick the user's saved language, then the visitor's choice, then the default."""
     languages = current_app.config["LANGUAGES"]
     if has_request_context():
-        if g.get("api_locale") in languages:  # a bearer token's user (api/auth.py)
+        if g.get("api_locale") in languages:  # an API caller's user (api/auth.py)
             return g.api_locale
-        user = g.get("api_user") or current_user
-        if user.is_authenticated and user.locale in languages:
+        # An API caller known by id alone has no language of its own (api_locale is None):
+        # loading the user would say no more.
+        known_by_id = "api_user_id" in g and "api_user" not in g
+        user = None if known_by_id else g.get("api_user") or current_user
+        if user is not None and user.is_authenticated and user.locale in languages:
             return user.locale
         if session.get("locale") in languages:
             return session["locale"]

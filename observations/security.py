@@ -55,8 +55,11 @@ def _uses_login() -> bool:
 
 
 def _keep_login_alive() -> None:
-    """Push a login in use forward, so it does not expire in the middle of fieldwork."""
-    if not _uses_login() or not current_user.is_authenticated:
+    """Push a login in use forward, so it does not expire in the middle of fieldwork.
+
+    The API does so itself when it checks the login (api/auth.py, logins.user_of_login):
+    a phone's sync then loads neither the login nor the user."""
+    if not _uses_login() or request.blueprint == "api" or not current_user.is_authenticated:
         return
     login = current_user.current_login
     if logins.touch(login):
@@ -83,7 +86,7 @@ def _add_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if _uses_login() and (g.get("api_user") or current_user.is_authenticated):
+    if _uses_login() and (g.get("api_user_id") or current_user.is_authenticated):
         # A logged-in page or answer is nobody else's: no shared or back-button cache keeps it.
         response.headers["Cache-Control"] = "no-store"
     return response

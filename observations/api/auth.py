@@ -2,11 +2,11 @@
 
 from functools import wraps
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import tokens
+from .. import logins, tokens
 from ..extensions import csrf, db
 from ..models import User
 
@@ -47,7 +47,13 @@ def authenticated(view):
             if user is None:
                 return _unauthorized(_("The API token is unknown, revoked or malformed."))
             g.api_user_id, g.api_locale = user
-        elif current_user.is_authenticated:
+        elif user := logins.user_of_login(session.get("_user_id")):
+            # A logged-in browser or phone: its login is checked without loading the user
+            # (security.py leaves the API's requests to this).
+            if request.method not in SAFE_METHODS:
+                csrf.protect()
+            g.api_user_id, g.api_locale = user
+        elif current_user.is_authenticated:  # e.g. back through the "stay logged in" cookie
             if request.method not in SAFE_METHODS:
                 csrf.protect()
             g.api_user = current_user._get_current_object()

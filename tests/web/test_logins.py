@@ -7,6 +7,7 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+import sqlalchemy as sa
 
 from observations import logins
 from observations.extensions import db
@@ -48,9 +49,13 @@ def copy_of(app, client, name):
 
 
 def logged_in(client) -> bool:
-    """Tell whether the client's cookies still open a logged-in page."""
+    """Tell whether the client's cookies still open a logged-in page; the API, which checks
+    the login its own way (logins.user_of_login), must agree."""
     response = client.get("/account")
     assert response.status_code in (200, 302)
+    api = client.get("/api/v1/csrf-token").status_code
+    assert api in (200, 401)
+    assert (api == 200) == (response.status_code == 200), "the page and the API disagree"
     return response.status_code == 200
 
 
@@ -249,6 +254,57 @@ def test_a_login_in_use_does_not_expire(app, world, shifted):
     thief = copy_of(app, phone, "remember_token")
     shifted(timedelta(days=50, minutes=1))
     assert not logged_in(thief), "30 days after its last use, a login has expired"
+
+
+def test_a_phones_sync_keeps_its_login_alive_as_a_page_does(app, world, shifted):
+    phone = log_in(app)
+    first = login_rows(app)[0]
+    token = AuthActions(phone).token("/account")
+
+    def sync():
+        return phone.post("/api/v1/sync", json={"records": []}, headers={"X-CSRFToken": token})
+
+    shifted(timedelta(minutes=2))
+    assert sync().status_code == 200
+    assert login_rows(app)[0].last_seen_at == first.last_seen_at, "no write on every request"
+    shifted(timedelta(days=20))
+    response = sync()
+    assert response.status_code == 200
+    touched = login_rows(app)[0]
+    assert touched.expires_at - first.expires_at >= timedelta(days=19, hours=23)
+    assert touched.expires_at.tzinfo is not None
+    assert any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie")), (
+        "the remember cookie is sent again with its full duration"
+    )
+    shifted(timedelta(days=49))
+    assert sync().status_code == 200, "29 days after its last use, the login still works"
+    shifted(timedelta(days=80, minutes=1))
+    assert sync().status_code == 401, "30 days after its last use, a login has expired"
+
+
+def test_a_phones_sync_reads_its_login_once_and_loads_no_user(app, world):
+    """A sync through the session cookie checks the login in one statement; Flask-Login's
+    loading of the login and the user, which pages need, is left out."""
+    phone = log_in(app)
+    token = AuthActions(phone).token("/account")
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def seen(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        body = {"records": []}
+        response = phone.post("/api/v1/sync", json=body, headers={"X-CSRFToken": token})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 200
+    logins_read = [s for s in statements if re.search(r"\bFROM logins\b", s)]
+    assert len(logins_read) == 1, statements
+    assert "JOIN users" in logins_read[0]
+    assert not [s for s in statements if re.search(r"\bFROM users\b", s)], statements
 
 
 def test_a_login_without_stay_logged_in_ends_after_idle_hours(app, world, shifted):
