@@ -568,10 +568,11 @@ class Client:
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(process_group: int, database_pids: set[int]) -> dict[str, float]:
-    """CPU seconds used so far by the server (gunicorn's process group), the database
-    server's processes that serve it and this process (the clients), read from /proc."""
-    used = {"server": 0.0, "database": 0.0}
+def cpu_seconds(process_group: int, database_pids: set[int]) -> dict:
+    """CPU seconds used so far by the server (gunicorn's process group), each of the
+    database server's processes that serve it ({pid: seconds}) and this process (the
+    clients), read from /proc."""
+    used = {"server": 0.0, "database": {}}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -583,7 +584,7 @@ def cpu_seconds(process_group: int, database_pids: set[int]) -> dict[str, float]
         if int(fields[2]) == process_group:
             used["server"] += ticks / TICK
         elif name == "postgres" and int(stat.parent.name) in database_pids:
-            used["database"] += ticks / TICK
+            used["database"][int(stat.parent.name)] = ticks / TICK
     times = os.times()
     used["clients"] = times.user + times.system
     return used
@@ -623,7 +624,13 @@ def run_phase(clients: list[Client], phase: str, seconds: float, cpu: dict | Non
     wall = time.perf_counter() - began
     if cpu is not None:
         after = cpu_seconds(cpu["group"], cpu["backends"]())
-        cpu[phase] = {part: after[part] - before[part] for part in before}
+        cpu[phase] = {part: after[part] - before[part] for part in ("server", "clients")}
+        # A database process that ended meanwhile is not counted (its CPU is gone from
+        # /proc; subtracting what it had used before made the figure negative), one that
+        # began meanwhile is counted whole.
+        cpu[phase]["database"] = sum(
+            seconds - before["database"].get(pid, 0.0) for pid, seconds in after["database"].items()
+        )
     return wall
 
 
