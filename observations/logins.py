@@ -132,8 +132,9 @@ def user_of_login(token: str) -> LoginUser | None:
     if not _valid(revoked_at, expires_at, active):
         return None
     now = utcnow()
-    if now - last_seen_at >= TOUCH_EVERY:
-        moved = {"login_id": login_id, "now": now, "expires_at": now + lifetime(remember)}
+    expires_at = _pushed(last_seen_at, remember, now)
+    if expires_at is not None:
+        moved = {"login_id": login_id, "now": now, "expires_at": expires_at}
         connection.execute(_touch_row(), moved)
         db.session.commit()
         if remember:
@@ -189,11 +190,20 @@ def _with_user():
 def touch(login: Login) -> bool:
     """Push a login in use forward, at most every TOUCH_EVERY; tell whether it was written."""
     now = utcnow()
-    if now - login.last_seen_at < TOUCH_EVERY:
+    expires_at = _pushed(login.last_seen_at, login.remember, now)
+    if expires_at is None:
         return False
     login.last_seen_at = now
-    login.expires_at = now + lifetime(login.remember)
+    login.expires_at = expires_at
     return True
+
+
+def _pushed(last_seen_at: datetime, remember: bool, now: datetime) -> datetime | None:
+    """The new end of a login last seen at `last_seen_at` and in use `now`, or None when it
+    was pushed forward less than TOUCH_EVERY ago (requests do not all write)."""
+    if now - last_seen_at < TOUCH_EVERY:
+        return None
+    return now + lifetime(remember)
 
 
 def end_login(login: Login | None) -> None:
