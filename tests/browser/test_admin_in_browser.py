@@ -19,7 +19,10 @@ def long_study(live_server):
 
 
 def overflow(page) -> dict:
-    """How far the page and each table scroll sideways (0: nothing sticks out)."""
+    """How far the page and each table scroll sideways (0: nothing sticks out), once the
+    page has loaded: right after a form's answer its text may show before its stylesheet
+    applies, and an unstyled page scrolls sideways (CI once measured 1,289 px)."""
+    page.wait_for_load_state("load")
     return page.evaluate(
         """() => ({
             page: document.documentElement.scrollWidth - document.documentElement.clientWidth,

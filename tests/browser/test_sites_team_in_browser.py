@@ -11,7 +11,9 @@ MANAGE = "/studies/demo/manage"
 
 
 def check_page(page) -> None:
-    """No accessibility violations and nothing wider than the phone's screen."""
+    """No accessibility violations and nothing wider than the phone's screen (measured once
+    the page, stylesheet included, has loaded)."""
+    page.wait_for_load_state("load")
     assert axe_violations(page) == []
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
