@@ -91,7 +91,9 @@ def store_record(parsed: Parsed, ctx: BatchContext, actor: User) -> tuple[str, d
     new_id = _insert_ignoring_duplicates(MODELS[parsed.kind].__table__, values)
     if new_id is not None:
         _write_children(parsed.kind, new_id, parsed.content)
-        _mark_facts(parsed, new_id)
+        if parsed.kind != "session" or parsed.content["ended_at"] is not None:
+            # A new session still open has no facts to write (bulk.py says why).
+            _mark_facts(parsed, new_id)
         if parsed.kind == "session":
             _remember_session(ctx, parsed, new_id)
         else:

@@ -6,6 +6,7 @@ facts stored equal what `facts.rebuild` computes from scratch, and that the dash
 from the facts show what counting the records themselves shows.
 """
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from observations.review.corrections import correct
 from observations.review.decisions import decide
 from observations.review.forgotten import close_forgotten
 from observations.sync import sync_records
+from observations.sync.context import BatchContext
 from tests.review.conftest import Records
 from tests.sync.conftest import START, at
 
@@ -97,6 +99,57 @@ def test_an_open_session_has_no_facts_until_it_ends(records):
     (hour,) = [h for h in hours_of(session["uuid"]) if h.encounters]
     assert hour.encounters == 1 and hour.recognised == 1 and hour.across_ages == 1
     assert sum(h.seconds for h in hours_of(session["uuid"])) == 3600
+    assert_current()
+
+
+def test_a_record_of_an_ended_session_rewrites_its_facts(records):
+    session = records.session()
+    assert sync(records, session | {"ended_at": at(60)}) == ["created"]
+    assert hours_of(session["uuid"]) and not any(h.encounters for h in hours_of(session["uuid"]))
+    assert sync(records, records.encounter(session)) == ["created"]
+    assert sum(h.encounters for h in hours_of(session["uuid"])) == 1
+    assert_current()
+
+
+def test_a_session_ended_by_another_request_meanwhile_counts_the_new_record(
+    records, monkeypatch
+):
+    """The batch looked its session up while it was open; another request ended it before
+    the batch's records went in. Whether the session has ended is read by the INSERT, in
+    the write transaction, so its facts count the record anyway."""
+    session = records.session()
+    sync(records, session, records.encounter(session))
+    assert sync(records, session | {"ended_at": at(60), "revision": 2}) == ["updated"]
+    looked_up = BatchContext.session
+
+    def as_read_before_it_ended(ctx, *args):
+        info = looked_up(ctx, *args)
+        return None if info is None else dataclasses.replace(info, ended_at=None)
+
+    monkeypatch.setattr(BatchContext, "session", as_read_before_it_ended)
+    assert sync(records, records.encounter(session, occurred_at=at(30))) == ["created"]
+    assert sum(h.encounters for h in hours_of(session["uuid"])) == 2
+    assert_current()
+
+
+def test_records_of_an_open_session_leave_the_facts_alone(records):
+    """Nine syncs in ten store records of an open session: it has no facts, and such a sync
+    reads and writes none."""
+    session = records.session()
+    sync(records, session)
+    statements = []
+
+    def note(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        batch = [records.encounter(session), records.scan(session, records.zones[0])]
+        assert sync(records, *batch) == ["created", "created"]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert statements and not [s for s in statements if "fact_" in s]
+    assert hours_of(session["uuid"]) == []
     assert_current()
 
 
