@@ -19,6 +19,8 @@ server in use has run every query before, and built the statements it keeps):
    (the session again, revision 2), then starts the next. One batch in ten is sent twice,
    as a phone does when the answer is lost: the second time every record must be
    "duplicate".
+   A phone's own work is not the server's: each client makes its batches and their JSON
+   before the phase, and reads the answers after it.
 
 Afterwards the rows in the database are counted against what was sent: `lost` are records
 acknowledged (created, updated, duplicate) but missing, or sessions acknowledged as ended
@@ -40,6 +42,7 @@ then shows a request's time at that pace, and the ratio only whether the server 
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -52,7 +55,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
@@ -86,6 +89,9 @@ APPLICATION_NAME = "terloops-load"
 # than this for one answer.
 MAX_REQUESTS_PER_CLIENT = 100_000
 TIMEOUT_SECONDS = 30
+# Syncs each client makes before the load phase: per second of the phase, and at most.
+PREPARED_PER_SECOND = 20
+PREPARED_AT_MOST = 3000
 EXPECTED_FIRST = {1: "created", 2: "updated"}  # a record's status the first time, by revision
 ENCOUNTER_TYPES = ("eye_contact", "greeting", "short_chat", "conversation", "help")
 PARTIES = ("visitor_visitor", "visitor_staff", "visitor_trader")
@@ -389,6 +395,8 @@ class Ledger:
     """What one client sent and what the server acknowledged."""
 
     sent: dict[str, dict] = field(default_factory=dict)  # uuid -> its latest record sent
+    # Each sync sent and its answer, checked once the phase is over (check_answers).
+    answers: list[tuple[list[dict], bool, tuple | None]] = field(default_factory=list)
     acknowledged: dict[str, int] = field(default_factory=dict)  # uuid -> revision acknowledged
     seconds: list[float] = field(default_factory=list)  # each request's time
     sizes: list[int] = field(default_factory=list)  # each sync request's number of records
@@ -414,6 +422,8 @@ class Client:
         self.credentials = {"Authorization": f"Bearer {token}"} if user is None else {}
         self.phone = phone
         self.batches = phone.batches()
+        # The syncs to send next, made before the phase (prepare): (batch, body, retry).
+        self.prepared: deque[tuple[list[dict], bytes, bool]] = deque()
         self.connection: http.client.HTTPConnection | None = None
         self.floor = Ledger()
         self.load = Ledger()
@@ -494,10 +504,31 @@ class Client:
         start.wait()
         warm = [*self.phone.short_session(), next(self.batches)]
         for batch in warm:
-            self._sync(batch, retry=False)
+            self._sync((batch, _body(batch), False))
+        self.check_answers()
         self.load.seconds.clear()  # not timed: a server that has run for a while is warm
         self.load.sizes.clear()
         self.warm_records = sum(len(batch) for batch in warm)
+
+    def prepare(self, count: int) -> None:
+        """Make the next `count` syncs, bodies and retries included, before the phase.
+
+        The phones' own work (making records, writing JSON, reading the answers) is theirs,
+        not the server's: done during the phase, on the server's two cores, it took a sync
+        more than twice the client CPU of a GET /healthz, and the server's share with it.
+        """
+        for _ in range(count):
+            batch = next(self.batches)
+            body = _body(batch)
+            self.prepared.append((batch, body, False))
+            if self.phone.rng.random() < RETRY_SHARE:
+                self.prepared.append((batch, body, True))
+
+    def _next_sync(self) -> tuple[list[dict], bytes, bool]:
+        """The next prepared sync; one made now if the prepared ones ran out."""
+        if not self.prepared:
+            self.prepare(1)
+        return self.prepared.popleft()
 
     def run_floor(self, start: threading.Barrier, deadline: list[float]) -> None:
         """GET /healthz until the deadline."""
@@ -518,12 +549,8 @@ class Client:
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.perf_counter() >= deadline[0]:
                 return
-            batch = next(self.batches)
-            self._sync(batch, retry=False)
+            self._sync(self._next_sync())
             self._wait()
-            if self.phone.rng.random() < RETRY_SHARE and time.perf_counter() < deadline[0]:
-                self._sync(batch, retry=True)
-                self._wait()
 
     def _stagger(self) -> None:
         """With --pause-ms: start after a random part of the pause. Phones are not in step:
@@ -537,32 +564,44 @@ class Client:
         if self.pause:
             time.sleep(self.pause * (0.5 + self.phone.rng.random()))
 
-    def _sync(self, batch: list[dict], retry: bool) -> None:
-        """POST one batch and check each record's status."""
+    def _sync(self, prepared: tuple[list[dict], bytes, bool]) -> None:
+        """POST one batch; its answer is kept, to be checked after the phase."""
+        batch, body, retry = prepared
         ledger = self.load
-        for record in batch:
-            ledger.sent[record["uuid"]] = record
-        body = json.dumps({"records": batch}).encode()
         ledger.sizes.append(len(batch))
         answer = self._request("POST", "/api/v1/sync", body, ledger, JSON)
-        if answer is None:
-            return
-        status, content = answer
-        if status != 200:
-            ledger.errors.append(f"sync: HTTP {status} {content[:300]!r}")
-            return
-        results = json.loads(content)["results"]
-        wrong = []
-        for record, result in zip(batch, results, strict=True):
-            expected = "duplicate" if retry else EXPECTED_FIRST[record["revision"]]
-            if result["uuid"] == record["uuid"] and result["status"] == expected:
-                ledger.acknowledged[record["uuid"]] = record["revision"]
-            else:
-                wrong.append(f"{record['kind']} {result['status']} (expected {expected})")
-                if "errors" in result:
-                    wrong.append(json.dumps(result["errors"])[:300])
-        if wrong:
-            ledger.errors.append("sync: " + "; ".join(wrong))
+        ledger.answers.append((batch, retry, answer))
+
+    def check_answers(self) -> None:
+        """Note what was sent, and check each record's status in the answers kept."""
+        ledger = self.load
+        for batch, retry, answer in ledger.answers:
+            for record in batch:
+                ledger.sent[record["uuid"]] = record
+            if answer is None:
+                continue
+            status, content = answer
+            if status != 200:
+                ledger.errors.append(f"sync: HTTP {status} {content[:300]!r}")
+                continue
+            results = json.loads(content)["results"]
+            wrong = []
+            for record, result in zip(batch, results, strict=True):
+                expected = "duplicate" if retry else EXPECTED_FIRST[record["revision"]]
+                if result["uuid"] == record["uuid"] and result["status"] == expected:
+                    ledger.acknowledged[record["uuid"]] = record["revision"]
+                else:
+                    wrong.append(f"{record['kind']} {result['status']} (expected {expected})")
+                    if "errors" in result:
+                        wrong.append(json.dumps(result["errors"])[:300])
+            if wrong:
+                ledger.errors.append("sync: " + "; ".join(wrong))
+        ledger.answers.clear()
+
+
+def _body(batch: list[dict]) -> bytes:
+    """A sync request's body, as sync.js sends it."""
+    return json.dumps({"records": batch}).encode()
 
 
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -674,6 +713,14 @@ def count_rows(url: str, instance: str, clients: list[Client]) -> tuple[int, int
     return lost, duplicates, rows
 
 
+def prepared_syncs(seconds: float, pause_ms: float) -> int:
+    """How many syncs each client makes before the load phase: more than it can send at the
+    pace measured so far (under 10 a second against 50 clients), bounded in memory (at
+    PREPARED_AT_MOST; a client that sends them all makes the rest as it goes)."""
+    pace = PREPARED_PER_SECOND if not pause_ms else min(PREPARED_PER_SECOND, 2000 / pause_ms)
+    return max(1, min(PREPARED_AT_MOST, math.ceil(seconds * pace)))
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values lie (nearest rank)."""
     ordered = sorted(values)
@@ -744,7 +791,11 @@ def main() -> None:
             run_phase(clients, "warm", args.seconds)
             cpu = {"group": server.process.pid, "backends": lambda: backends(url)}
             floor_seconds = run_phase(clients, "floor", args.seconds, cpu)
+            for client in clients:
+                client.prepare(prepared_syncs(args.seconds, args.pause_ms))
             load_seconds = run_phase(clients, "load", args.seconds, cpu)
+            for client in clients:
+                client.check_answers()
             for client in clients:
                 if client.connection is not None:
                     client.connection.close()

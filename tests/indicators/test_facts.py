@@ -111,9 +111,7 @@ def test_a_record_of_an_ended_session_rewrites_its_facts(records):
     assert_current()
 
 
-def test_a_session_ended_by_another_request_meanwhile_counts_the_new_record(
-    records, monkeypatch
-):
+def test_a_session_ended_by_another_request_meanwhile_counts_the_new_record(records, monkeypatch):
     """The batch looked its session up while it was open; another request ended it before
     the batch's records went in. Whether the session has ended is read by the INSERT, in
     the write transaction, so its facts count the record anyway."""
