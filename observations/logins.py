@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select, update
 from . import core_sql
 from .extensions import db
 from .models import Login, User, utcnow
+from .review.forgotten import closed_lately, closed_since
 
 # A login in use is pushed forward at most this often, so requests do not all write.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -108,10 +109,12 @@ def _valid(revoked_at: datetime | None, expires_at: datetime, active: bool) -> b
 
 
 class LoginUser(NamedTuple):
-    """Who a login speaks for: the user's id and chosen language."""
+    """Who a login speaks for: the user's id and chosen language, and whether the server
+    ended a session of theirs lately (review/forgotten.py, closed_lately)."""
 
     id: int
     locale: str | None
+    closed_lately: bool
 
 
 def user_of_login(token: str) -> LoginUser | None:
@@ -125,10 +128,11 @@ def user_of_login(token: str) -> LoginUser | None:
     if not token:
         return None
     connection = core_sql.connection()
-    row = connection.execute(_login_row(), {"digest": _digest(token)}).first()
+    params = {"digest": _digest(token), "closed_since": closed_since()}
+    row = connection.execute(_login_row(), params).first()
     if row is None:
         return None
-    login_id, revoked_at, expires_at, last_seen_at, remember, user_id, locale, active = row
+    login_id, revoked_at, expires_at, last_seen_at, remember, user_id, locale, active = row[:8]
     if not _valid(revoked_at, expires_at, active):
         return None
     now = utcnow()
@@ -140,13 +144,14 @@ def user_of_login(token: str) -> LoginUser | None:
         if remember:
             # Flask-Login sends the remember cookie again with its full duration.
             session["_remember"] = "set"
-    return LoginUser(user_id, locale)
+    return LoginUser(user_id, locale, row.closed_lately)
 
 
 @cache
 def _login_row():
     """SQL: the login with the token hash :digest, what decides whether it works, and its
-    user's id, language and activity."""
+    user's id, language and activity, and whether the server ended a session of the user
+    since :closed_since."""
     return (
         select(
             Login.id,
@@ -157,6 +162,7 @@ def _login_row():
             User.id,
             User.locale,
             User.active,
+            closed_lately(User.id).label("closed_lately"),
         )
         .join(User, User.id == Login.user_id)
         .where(Login.token_hash == bindparam("digest"))

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select, update
 from . import audit, core_sql, text
 from .extensions import db
 from .models import ApiToken, User, utcnow
+from .review.forgotten import closed_lately, closed_since
 
 PREFIX = "tl_"
 # How precisely a token's last use is kept (the token page shows it to the minute).
@@ -43,10 +44,12 @@ def revoke_token(user: User, token_id: int) -> ApiToken | None:
 
 
 class TokenUser(NamedTuple):
-    """Who a valid token speaks for: the user's id and chosen language."""
+    """Who a valid token speaks for: the user's id and chosen language, and whether the
+    server ended a session of theirs lately (review/forgotten.py, closed_lately)."""
 
     id: int
     locale: str | None
+    closed_lately: bool
 
 
 def user_for_token(plain: str) -> TokenUser | None:
@@ -60,10 +63,11 @@ def user_for_token(plain: str) -> TokenUser | None:
     if not plain.startswith(PREFIX):
         return None
     connection = core_sql.connection()
-    row = connection.execute(_lookup(), {"digest": _digest(plain)}).first()
+    params = {"digest": _digest(plain), "closed_since": closed_since()}
+    row = connection.execute(_lookup(), params).first()
     if row is None:
         return None
-    user_id, locale, active, token_id, revoked_at, last_used_at = row
+    user_id, locale, active, token_id, revoked_at, last_used_at, closed = row
     if revoked_at is not None or not active:
         return None
     # Written at most once a minute: a phone syncing every few seconds would otherwise make
@@ -73,13 +77,14 @@ def user_for_token(plain: str) -> TokenUser | None:
     if last_used_at is None or now - last_used_at >= LAST_USED_STEP:
         connection.execute(_touch(), {"token_id": token_id, "now": now})
         db.session.commit()
-    return TokenUser(user_id, locale)
+    return TokenUser(user_id, locale, closed)
 
 
 @cache
 def _lookup():
     """SQL: the user's id, language and activity, token id, revocation and last use of the
-    token with hash :digest."""
+    token with hash :digest, and whether the server ended a session of the user since
+    :closed_since."""
     return (
         select(
             User.id,
@@ -88,6 +93,7 @@ def _lookup():
             ApiToken.id,
             ApiToken.revoked_at,
             ApiToken.last_used_at,
+            closed_lately(User.id),
         )
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == bindparam("digest"))

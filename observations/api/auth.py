@@ -46,13 +46,13 @@ def authenticated(view):
             user = tokens.user_for_token(value.strip()) if scheme.lower() == "bearer" else None
             if user is None:
                 return _unauthorized(_("The API token is unknown, revoked or malformed."))
-            g.api_user_id, g.api_locale = user
+            g.api_user_id, g.api_locale, g.api_closed_lately = user
         elif user := logins.user_of_login(session.get("_user_id")):
             # A logged-in browser or phone: its login is checked without loading the user
             # (security.py leaves the API's requests to this).
             if request.method not in SAFE_METHODS:
                 csrf.protect()
-            g.api_user_id, g.api_locale = user
+            g.api_user_id, g.api_locale, g.api_closed_lately = user
         elif current_user.is_authenticated:  # e.g. back through the "stay logged in" cookie
             if request.method not in SAFE_METHODS:
                 csrf.protect()

@@ -1,6 +1,6 @@
 """API views: thin wrappers around the sync and capture services."""
 
-from flask import abort, jsonify, request
+from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -70,13 +70,14 @@ def sync():
         closed = [closed_entry(s) for s in recently_closed(owner.id)]
 
     # The answer lists the sessions the server closed lately. Almost always there is none,
-    # and a batch closes none (it may reopen one): one look before the batch says so, on
-    # SQLite before the writer's turn is taken, and then nothing is read after it. A session
+    # and a batch closes none (it may reopen one): the look-up of the caller, before the
+    # batch, says so (closed_lately), on SQLite before the writer's turn is taken, and then
+    # nothing is read after it. A session
     # the server closes meanwhile is in the next answer. Otherwise the list is read in the
     # batch's own transaction (PostgreSQL then needs no second one), except on SQLite: there
     # a write transaction holds the one writer's turn (sqlite_writes.py) that every other
     # sync waits for, and a read after the commit needs no turn.
-    if not any_recently_closed(owner.id):
+    if not closed_lately():
         closed = []
     in_batch = closed is None and db.engine.dialect.name != "sqlite"
     try:
@@ -88,6 +89,13 @@ def sync():
     if closed is None:  # read after the commit (SQLite), or stored record by record
         closed_sessions()
     return jsonify(results=results, server_time=iso(utcnow()), closed_sessions=closed)
+
+
+def closed_lately() -> bool:
+    """Whether the server ended a session of the API user lately: as the look-up of the
+    caller said (auth.py), or else asked now."""
+    closed = g.get("api_closed_lately")
+    return any_recently_closed(api_user_id()) if closed is None else closed
 
 
 def _member_study(slug: str) -> Study:

@@ -123,8 +123,25 @@ def close_forgotten(now: datetime | None = None) -> list[Session]:
 
 
 def _closed_params(user_id: int, now: datetime | None) -> dict:
-    since = (now or utcnow()) - timedelta(days=thresholds().closed_notice_days)
-    return {"user_id": user_id, "since": since}
+    return {"user_id": user_id, "since": closed_since(now)}
+
+
+def closed_since(now: datetime | None = None) -> datetime:
+    """The earliest server end a fieldworker is still told of: `closed_notice_days` ago."""
+    return (now or utcnow()) - timedelta(days=thresholds().closed_notice_days)
+
+
+def closed_lately(user_id: sa.ColumnElement) -> sa.Exists:
+    """SQL: whether the server ended a live session of the user `user_id` (a column) since
+    :closed_since, for a query that reads the user anyway (the API's look-up of its caller,
+    logins.py and tokens.py): a phone's sync then asks no query of its own to learn that,
+    almost always, there is nothing to tell (api/routes.py)."""
+    return sa.exists().where(
+        Session.fieldworker_id == user_id,
+        Session.auto_closed_at.is_not(None),
+        Session.auto_closed_at >= sa.bindparam("closed_since"),
+        Session.retracted.is_(False),
+    )
 
 
 def any_recently_closed(user_id: int, now: datetime | None = None) -> bool:

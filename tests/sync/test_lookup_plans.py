@@ -7,6 +7,7 @@ import pytest
 
 from observations.extensions import db
 from observations.indicators.facts.refresh import _state_query
+from observations.logins import _login_row
 from observations.review.forgotten import _any_closed_since
 from observations.sync.context import _MEMBERSHIP, _SESSION_BY_UUID, _ZONES
 from observations.tokens import _lookup
@@ -20,7 +21,8 @@ LOOKUPS = {
     "recently closed": (_any_closed_since(), {"user_id": 1, "since": "2026-01-01"}),
     "facts state": (_state_query(), {"ids": [1, 2]}),
     "facts state of one session": (_state_query(True), {"id": 1}),
-    "token": (_lookup(), {"digest": "d"}),
+    "token": (_lookup(), {"digest": "d", "closed_since": "2026-01-01"}),
+    "login": (_login_row(), {"digest": "d", "closed_since": "2026-01-01"}),
 }
 
 
@@ -76,12 +78,14 @@ def test_the_lookup_reads_by_index(app, name):
         db.session.rollback()
 
 
-def test_the_closed_sessions_check_seeks_only_the_sessions_the_server_ended(app):
+@pytest.mark.parametrize("name", ["recently closed", "login", "token"])
+def test_the_closed_sessions_check_seeks_only_the_sessions_the_server_ended(app, name):
     """Not every session of the fieldworker, which grow with every day of fieldwork: only
-    those ended by the server since the notice period began (migration 0015). SQLite's plan
-    follows the indexes; PostgreSQL's follows its statistics of the rows (an empty test
-    table says nothing), so the plan is asked of SQLite."""
-    statement, params = LOOKUPS["recently closed"]
+    those ended by the server since the notice period began (migration 0015); also where
+    the API's look-up of its caller asks it. SQLite's plan follows the indexes;
+    PostgreSQL's follows its statistics of the rows (an empty test table says nothing), so
+    the plan is asked of SQLite."""
+    statement, params = LOOKUPS[name]
     with app.app_context():
         connection = db.session.connection()
         if connection.dialect.name != "sqlite":
