@@ -224,7 +224,7 @@ def rewrite(
     )
     if not db.session.execute(query.values(**changes)).rowcount:
         return False
-    _write_children(parsed.kind, stored.id, parsed.content, replace=True)
+    _write_children(parsed.kind, stored.id, parsed.content, before=stored.content)
     _mark_facts(parsed, stored.id)
     return True
 
@@ -323,13 +323,29 @@ def _children(kind: str, content: dict) -> list:
     return children
 
 
-def _write_children(kind: str, owner_id: int, content: dict, replace: bool = False) -> None:
-    """Write the record's multi-valued codes (and its counts) in their own tables."""
-    for table, column, rows in child_rows(kind, owner_id, content):
-        if replace:
+def _write_children(kind: str, owner_id: int, content: dict, before: dict | None = None) -> None:
+    """Write the record's multi-valued codes (and its counts) in their own tables.
+
+    With `before` (the stored content, in the same canonical form), the rows of a new
+    version replace the old ones, except where they are the same: a session's end leaves its
+    zones and weather as they were, and costs no DELETE and INSERT for them.
+    """
+    old = dict.fromkeys(_children_keys(kind))
+    if before is not None:
+        old = {key: before.get(key) for key in old}
+    for (table, column, rows), key in zip(child_rows(kind, owner_id, content), old, strict=True):
+        if before is not None:
+            if old[key] == content[key]:
+                continue
             db.session.execute(sa.delete(table).where(table.c[column] == owner_id))
         if rows:
             db.session.execute(core_sql.insert(table), rows)
+
+
+def _children_keys(kind: str) -> list[str]:
+    """The content keys of the kind's child tables, in child_rows' order."""
+    keys = [key for _table, _column, key, _make in CHILDREN[kind]]
+    return keys + (["counts"] if kind in COUNT_TABLES else [])
 
 
 def _remember_session(

@@ -102,6 +102,47 @@ def test_a_correction_updates_and_is_audited(field):
     )
 
 
+def test_a_correction_rewrites_only_the_child_rows_that_changed(field):
+    """A session's end keeps its zones and weather rows as they are (no DELETE, no INSERT);
+    a correction that changes them, or a scan's counts, replaces them."""
+    session = field.session(weather=["rain_light"])
+    scan = field.scan(session, field.zones[0])
+    sync_records(field.fieldworker, [session, scan])
+    written = []
+
+    def note(_connection, _cursor, statement, *_args):
+        verb, *words = statement.split()
+        if verb in ("INSERT", "UPDATE", "DELETE"):  # INSERT INTO t, UPDATE t, DELETE FROM t
+            written.append(f"{verb} {words[0] if verb == 'UPDATE' else words[1]}")
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        counts = {"age": {"0-14": 2, "25-64": 1}, "gender": {"man": 1, "woman": 2}}
+        corrected = {**scan, "revision": 2, "counts": counts}
+        assert statuses(sync_records(field.fieldworker, [corrected])) == ["updated"]
+        assert {"DELETE scan_counts", "INSERT scan_counts"} <= set(written)
+        assert not [w for w in written if w.endswith("scan_conditions")]
+        written.clear()
+        ended = {**session, "revision": 2, "ended_at": at(60)}
+        assert statuses(sync_records(field.fieldworker, [ended])) == ["updated"]
+        assert "UPDATE sessions" in written
+        untouched = [w for w in written if w.endswith(("session_zones", "session_weather"))]
+        assert untouched == []
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    stored = db.session.scalar(sa.select(Session).filter_by(uuid=session["uuid"]))
+    db.session.refresh(stored)
+    assert stored.weather == ["rain_light"]
+    assert sorted(z.id for z in stored.zones) == sorted(session["zones"])
+    rows = db.session.execute(
+        sa.select(ScanCount.category, ScanCount.code, ScanCount.count)
+        .join(Scan, Scan.id == ScanCount.scan_id)
+        .filter(Scan.uuid == scan["uuid"])
+    ).all()
+    assert sorted(rows) == [("age", "0-14", 2), ("age", "25-64", 1), ("gender", "man", 1),
+                            ("gender", "woman", 2)]  # fmt: skip
+
+
 def test_undo_is_a_correction_that_retracts(field):
     session = field.session()
     note = field.note(session)

@@ -5,7 +5,7 @@ Python only merges the few dozen grouped rows a session yields.
 """
 
 from collections import defaultdict
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -28,10 +28,9 @@ def daypart(hour: int) -> str:
     return "morning" if hour_of_day < 12 else "afternoon" if hour_of_day < 17 else "evening"
 
 
-def clock_for(timezone: str, session_ids, connection=None) -> LocalClock:
-    """A local clock over the years of the sessions (a year to spare on each side)."""
-    first, last = (connection or db.session).execute(_span(), {"ids": list(session_ids)}).one()
-    years = [d.year for d in (first, last) if d is not None] or [2000]
+def clock_over(timezone: str, years) -> LocalClock:
+    """A local clock over these years (a year to spare on each side)."""
+    years = set(years) or {2000}
     return LocalClock(timezone, min(years) - 1, max(years) + 1)
 
 
@@ -39,14 +38,6 @@ def counted_sessions(session_ids):
     """SQL (a subquery): those of the sessions that indicators count."""
     return (
         select(*session_columns()).where(Session.id.in_(session_ids), *COUNTED).subquery("scoped")
-    )
-
-
-@cache
-def _span():
-    """SQL: the first start and last end of the sessions :ids."""
-    return select(func.min(Session.started_at), func.max(Session.ended_at)).where(
-        Session.id.in_(sa.bindparam("ids", expanding=True))
     )
 
 

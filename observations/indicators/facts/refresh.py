@@ -10,7 +10,7 @@ from ... import core_sql
 from ...extensions import db
 from ...models import FACT_MODELS, Session, Study
 from ..scope import COUNTED
-from .compute import SessionFacts, clock_for
+from .compute import SessionFacts, clock_over
 
 CHUNK = 500
 
@@ -21,11 +21,10 @@ def refresh(session_ids, connection=None) -> int:
     A session that no longer exists, has not ended or is withdrawn keeps no facts.
     `connection` (a Session or Connection; default db.session) is where to read and write.
 
-    Most calls come from a phone's sync during an open session: such a session keeps no
-    facts and, unless it was ended before (then reopened or withdrawn), has none. One query,
-    built once, says of each session whether it is counted and whether it has facts; only
-    those that have are deleted. An open session then costs that one SELECT instead of five
-    DELETEs and the computation.
+    One query, built once, says of each session whether it is counted and whether it has
+    facts; only those that have are deleted (a session that just ended has none), and only
+    the counted ones computed again. An open session keeps no facts, and costs that one
+    SELECT (a phone's sync does not even ask it for one: sync/bulk.py).
     """
     connection = _core(connection or db.session)
     ids = sorted({i for i in session_ids if i is not None})
@@ -33,25 +32,27 @@ def refresh(session_ids, connection=None) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         by_zone = defaultdict(list)
-        stale, found = [], set()
+        years = defaultdict(set)  # by time zone: the years the counted sessions span
+        kept, found = [], set()  # the sessions that have facts now, to be deleted
         one = len(chunk) == 1
         params = {"id": chunk[0]} if one else {"ids": chunk}
-        for session_id, timezone, counted, has_facts in connection.execute(
+        for session_id, timezone, counted, has_facts, started, ended in connection.execute(
             _state_query(one), params
         ):
             found.add(session_id)
             if counted:
                 by_zone[timezone].append(session_id)
-            elif has_facts:
-                stale.append(session_id)
+                years[timezone].update(moment.year for moment in (started, ended))
+            if has_facts:
+                kept.append(session_id)
         # A session deleted meanwhile may have left facts behind (rare: a second query).
-        stale += _with_facts(sorted(set(chunk) - found), connection)
-        counted = [i for members in by_zone.values() for i in members]
-        if counted or stale:
+        kept += _with_facts(sorted(set(chunk) - found), connection)
+        # A session that just ended has none yet: its facts are only inserted.
+        if kept:
             for delete in _deletes():
-                connection.execute(delete, {"ids": counted + stale})
+                connection.execute(delete, {"ids": kept})
         for timezone, members in by_zone.items():
-            clock = clock_for(timezone, members, connection)
+            clock = clock_over(timezone, years[timezone])
             rows = SessionFacts(clock, members, connection).compute().rows()
             for model in FACT_MODELS:
                 if rows[model.__tablename__]:
@@ -80,7 +81,8 @@ def _deletes() -> list:
 @cache
 def _state_query(one: bool = False):
     """SQL: of each session in :ids (`one`: of the session :id), its study's time zone,
-    whether the indicators count it and whether it has rows in any fact table.
+    whether the indicators count it, whether it has rows in any fact table, its start and
+    its end (the years the local clock must cover).
 
     A phone's sync asks of one session: without an IN list, which SQLAlchemy expands anew at
     every execution."""
@@ -88,7 +90,14 @@ def _state_query(one: bool = False):
         *(sa.exists().where(model.__table__.c.session_id == Session.id) for model in FACT_MODELS)
     )
     return (
-        select(Session.id, Study.timezone, sa.and_(*COUNTED), has_facts)
+        select(
+            Session.id,
+            Study.timezone,
+            sa.and_(*COUNTED),
+            has_facts,
+            Session.started_at,
+            Session.ended_at,
+        )
         .join(Study, Study.id == Session.study_id)
         .where(
             Session.id == sa.bindparam("id")
