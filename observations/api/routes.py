@@ -72,11 +72,11 @@ def sync():
     # The answer lists the sessions the server closed lately. Almost always there is none,
     # and a batch closes none (it may reopen one): the look-up of the caller, before the
     # batch, says so (closed_lately), on SQLite before the writer's turn is taken, and then
-    # nothing is read after it. A session
-    # the server closes meanwhile is in the next answer. Otherwise the list is read in the
-    # batch's own transaction (PostgreSQL then needs no second one), except on SQLite: there
-    # a write transaction holds the one writer's turn (sqlite_writes.py) that every other
-    # sync waits for, and a read after the commit needs no turn.
+    # nothing is read after it. A session the server closes meanwhile is in the next
+    # answer. Otherwise the list is read in the batch's own transaction (PostgreSQL then
+    # needs no second one), except on SQLite: there a write transaction holds the one
+    # writer's turn (sqlite_writes.py) that every other sync waits for, and a read after the
+    # commit needs no turn.
     if not closed_lately():
         closed = []
     in_batch = closed is None and db.engine.dialect.name != "sqlite"
