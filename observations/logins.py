@@ -132,7 +132,8 @@ def user_of_login(token: str) -> LoginUser | None:
     row = connection.execute(_login_row(), params).first()
     if row is None:
         return None
-    login_id, revoked_at, expires_at, last_seen_at, remember, user_id, locale, active = row[:8]
+    (login_id, revoked_at, expires_at, last_seen_at, remember,
+     user_id, locale, active, closed) = row  # fmt: skip
     if not _valid(revoked_at, expires_at, active):
         return None
     now = utcnow()
@@ -144,7 +145,7 @@ def user_of_login(token: str) -> LoginUser | None:
         if remember:
             # Flask-Login sends the remember cookie again with its full duration.
             session["_remember"] = "set"
-    return LoginUser(user_id, locale, row.closed_lately)
+    return LoginUser(user_id, locale, closed)
 
 
 @cache
@@ -162,7 +163,7 @@ def _login_row():
             User.id,
             User.locale,
             User.active,
-            closed_lately(User.id).label("closed_lately"),
+            closed_lately(User.id),
         )
         .join(User, User.id == Login.user_id)
         .where(Login.token_hash == bindparam("digest"))
