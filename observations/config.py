@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from . import sqlite_writes
+from . import limit_storage, sqlite_writes
 
 
 def defaults(instance_path: str) -> dict:
@@ -94,10 +94,12 @@ def derived(config: dict) -> None:
     """Fill in the settings that follow from others, once every source has been read.
 
     One TERLOOPS_REDIS_URL configures everything that needs Redis: the login and API limits
-    are counted there unless a RATELIMIT_STORAGE_URI of their own was given.
+    are counted there unless a RATELIMIT_STORAGE_URI of their own was given. Without Redis
+    they are counted in process memory (limit_storage.py: memory:// without its thread).
     """
     if not config.get("RATELIMIT_STORAGE_URI"):
-        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+        in_memory = f"{limit_storage.SCHEME}://"
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or in_memory
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         # SQLite's writers queue for their turn instead of sleeping on its lock; a file
         # that is opened cannot drop its connection, so nothing is pinged before each use.

@@ -122,7 +122,7 @@ def make_app(tmp_path, empty: bool = True, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_uri(tmp_path),
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "terloops-memory://",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # The read API shows records at once; tests of the settling margin set their own.
         "API_SETTLE_SECONDS": 0,

@@ -1,11 +1,12 @@
 """How often one caller may use the API (API_LIMITS), counted where the login limits are.
 
 A caller is a personal token, a logged-in browser, or else an address (IPv6: its /64). The
-counters live in RATELIMIT_STORAGE_URI: memory:// per process, redis:// (TERLOOPS_REDIS_URL)
-shared by every worker and instance. A caller over the limit gets 429 with Retry-After and a
-message in its language; a phone keeps its outbox and waits that long (static/js/sync.js). Keys
-hold hashes, never a token. Answers within the limit carry no X-RateLimit headers: those
-would cost every request a second look at the counter (in Redis, a second round trip).
+counters live in RATELIMIT_STORAGE_URI: terloops-memory:// per process (limit_storage.py),
+redis:// (TERLOOPS_REDIS_URL) shared by every worker and instance. A caller over the limit
+gets 429 with Retry-After and a message in its language; a phone keeps its outbox and waits
+that long (static/js/sync.js). Keys hold hashes, never a token. Answers within the limit
+carry no X-RateLimit headers: those would cost every request a second look at the counter
+(in Redis, a second round trip).
 """
 
 import hashlib

@@ -1,7 +1,8 @@
 """Slowing down password guessing without letting a stranger lock anyone out.
 
 Failures are counted with the `limits` library in the storage RATELIMIT_STORAGE_URI names
-(memory:// counts per process; redis:// is shared by every worker and instance):
+(terloops-memory:// and memory:// count per process; redis:// is shared by every worker and
+instance):
 - per address, for any username (LOGIN_LIMITS): beyond it the address waits;
 - per username, over all addresses (LOGIN_USER_LIMITS): beyond it only the addresses that
   failed for that username themselves wait, so the fieldworker on their own phone still logs in;
@@ -20,7 +21,11 @@ from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
+from .. import limit_storage
+
 EXTENSION = "login_throttle"
+# Storages that count in this process alone.
+IN_MEMORY = ("memory://", f"{limit_storage.SCHEME}://")
 
 
 def init_app(app: Flask) -> None:
@@ -28,7 +33,7 @@ def init_app(app: Flask) -> None:
     uri = app.config["RATELIMIT_STORAGE_URI"]
     storage = storage_from_string(uri, **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
     app.extensions[EXTENSION] = MovingWindowRateLimiter(storage)
-    if uri.startswith("memory://") and not (app.debug or app.testing):
+    if uri.startswith(IN_MEMORY) and not (app.debug or app.testing):
         app.logger.warning(
             "Login attempts are counted in process memory: every worker process counts on its "
             "own. Run one worker, or set TERLOOPS_REDIS_URL=redis://… (or "

@@ -125,8 +125,8 @@ class Scan(CapturedRecord, db.Model):
 
     __tablename__ = "scans"
     __extra_table_args__ = (
-        sa.Index("ix_scans_session_observed", "session_id", "observed_at"),
-        # Covers the indicators' pass over a session's scans (indicators/tallies.py).
+        # Covers the indicators' pass over a session's scans (indicators/tallies.py), and
+        # serves every look-up of a session's scans by time (migration 0016).
         sa.Index("ix_scans_tally", "session_id", "observed_at", "zone_id", "retracted"),
     )
 
@@ -170,8 +170,8 @@ class Encounter(CapturedRecord, db.Model):
 
     __tablename__ = "encounters"
     __extra_table_args__ = (
-        sa.Index("ix_encounters_session_occurred", "session_id", "occurred_at"),
-        # Covers the indicators' one pass over a session's encounters (indicators/tallies.py).
+        # Covers the indicators' one pass over a session's encounters (indicators/tallies.py),
+        # and serves every look-up of a session's encounters by time (migration 0016).
         sa.Index(
             "ix_encounters_tally",
             "session_id",

@@ -19,7 +19,7 @@ def own_instance_folder(monkeypatch, tmp_path):
 
 def test_by_default_sqlite_queue_in_the_instance_folder_worked_by_the_web():
     app = create_app({"SECRET_KEY": "x"})
-    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "terloops-memory://"
     assert queue.storage_path(app).name == "queue.db"
     assert str(queue.storage_path(app)).startswith(app.instance_path)
     assert consumer.in_web(app) and not queue.is_immediate(app)
