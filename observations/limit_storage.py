@@ -14,6 +14,7 @@ configured. Like memory://, every process counts on its own.
 
 import threading
 import time
+from typing import ClassVar
 
 from limits.storage import MemoryStorage
 
@@ -35,7 +36,7 @@ class _NeverIdle:
 class SweptMemoryStorage(MemoryStorage):
     """memory:// counters whose expired entries are dropped inline, once a second at most."""
 
-    STORAGE_SCHEME = [SCHEME]
+    STORAGE_SCHEME: ClassVar[list[str]] = [SCHEME]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
