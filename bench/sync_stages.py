@@ -1,0 +1,174 @@
+"""Where a sync's time goes, stage by stage, and how far a faster data layer could take it.
+
+bench/load.py's ratio (syncs a second against GET /healthz) is short of its goal of 0.4.
+This splits a sync of bench/load.py's mix (in one process, with the test client and the
+phones' API tokens, as bench/instructions.py runs it) into the time spent in:
+
+- the database driver (the DBAPI's execute, executemany and commit: the database's own work,
+  on SQLite with the writer's turn of sqlite_writes.py);
+- SQLAlchemy's execution layer (Connection.execute, beyond the driver's time in it);
+- the ORM session's commit (beyond the statements and the driver's commit it runs);
+- the checks of each record (sync/parse.py), the caller's look-up (its statement counts in
+  the two above), the indicator facts of sessions that end, the batch's own code (bulk.py,
+  store.py), reading the JSON body, the JSON answer;
+- everything else: the request's way through gunicorn's WSGI environment (here the test
+  client's), Flask, the API limit, the security headers; mostly what a /healthz pays too.
+
+Each time is exclusive: a stage's time leaves out the stages it calls. Then it prints the
+ratio of a /healthz to a sync, and the ratio a sync would have if SQLAlchemy's execution
+layer and the ORM's commit took no time at all: the most that running the sync's statements
+through the driver by hand could give, in one process.
+
+    python bench/sync_stages.py [--syncs N] [--database-url URL]
+
+Last line: `syncs=N sync_us=… healthz_us=… ratio=… without_sqlalchemy_ratio=…`. Wall time in
+one thread: on a busy machine the figures wander, the shares less so.
+"""
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import app_on  # noqa: E402
+from bench.load import Phone, drop_everything, fresh_installation  # noqa: E402
+from observations.extensions import db  # noqa: E402
+
+# As bench/load.py: 50 phones, each within the API limit (600 a minute) however fast this runs.
+CLIENTS = 50
+WARM = 300
+
+
+class Stages:
+    """Exclusive wall time per stage: a wrapped call's time, less that of the wrapped calls
+    inside it."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.stack: list[list[float]] = []  # per open call: [the time its children took]
+
+    def wrap(self, owner, name: str, stage: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            self.stack.append([0.0])
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                took = time.perf_counter() - started
+                children = self.stack.pop()[0]
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + took - children
+                if self.stack:
+                    self.stack[-1][0] += took
+
+        setattr(owner, name, timed)
+
+
+def instrument(stages: Stages, dialect) -> None:
+    """Wrap the stages' functions (the driver's through the engine's dialect)."""
+    from flask.json.provider import DefaultJSONProvider
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+
+    from observations import sync, tokens
+    from observations.api import routes
+
+    # The module, not the function of the same name the package exports.
+    refresh = importlib.import_module("observations.indicators.facts.refresh")
+
+    for name in ("do_execute", "do_executemany", "do_execute_no_params", "do_commit"):
+        stages.wrap(dialect, name, "database driver")
+    stages.wrap(Connection, "execute", "SQLAlchemy execution layer")
+    stages.wrap(Session, "commit", "ORM session commit")
+    stages.wrap(sync, "_checked", "record checks (parse.py)")
+    stages.wrap(tokens, "user_for_token", "caller look-up (tokens.py)")
+    stages.wrap(refresh, "refresh", "indicator facts of ended sessions")
+    stages.wrap(sync, "_batch", "the batch's own code (bulk, store)")
+    stages.wrap(routes, "_request_json", "reading the JSON body")
+    stages.wrap(DefaultJSONProvider, "response", "the JSON answer")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--syncs", type=int, default=3000, choices=range(100, 100001), metavar="N")
+    parser.add_argument("--database-url", help="an empty database (default: SQLite, fresh)")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="terloops-stages-") as tmp:
+        instance = Path(tmp) / "instance"
+        instance.mkdir()
+        url = args.database_url or f"sqlite:///{instance}/terloops.db"
+        plain_tokens, sites = fresh_installation(url, str(instance), CLIENTS)
+        app = app_on(url, str(instance))
+        client = app.test_client()
+        phones = [Phone(n, sites[n % len(sites)]).batches() for n in range(CLIENTS)]
+        headers = [{"Authorization": f"Bearer {token}"} for token in plain_tokens]
+        bodies = [
+            (n % CLIENTS, json.dumps({"records": next(phones[n % CLIENTS])}))
+            for n in range(WARM + args.syncs)
+        ]
+
+        def sync(number: int, body: str) -> None:
+            answer = client.post(
+                "/api/v1/sync", data=body, headers=headers[number], content_type="application/json"
+            )
+            assert answer.status_code == 200, answer.data[:300]
+
+        for number, body in bodies[:WARM]:
+            sync(number, body)
+        for _ in range(WARM):
+            assert client.get("/healthz").status_code == 200
+        with app.app_context():
+            dialect = db.engine.dialect
+        stages = Stages()
+        instrument(stages, dialect)
+        started = time.perf_counter()
+        for number, body in bodies[WARM:]:
+            sync(number, body)
+        sync_seconds = (time.perf_counter() - started) / args.syncs
+        per_sync = {stage: seconds / args.syncs for stage, seconds in stages.seconds.items()}
+        stages.seconds.clear()
+        started = time.perf_counter()
+        for _ in range(args.syncs):
+            assert client.get("/healthz").status_code == 200
+        healthz_seconds = (time.perf_counter() - started) / args.syncs
+        per_healthz = {stage: seconds / args.syncs for stage, seconds in stages.seconds.items()}
+        if args.database_url:
+            with app.app_context():
+                drop_everything()
+                db.engine.dispose()
+    report(args.syncs, sync_seconds, healthz_seconds, per_sync, per_healthz)
+
+
+def report(syncs, sync_seconds, healthz_seconds, per_sync, per_healthz) -> None:
+    """Print the stages of a sync and of a /healthz, then the figures' line."""
+    print(f"{'stage':36} {'sync µs':>8} {'share':>6} {'/healthz µs':>12}")
+    rest_sync = sync_seconds - sum(per_sync.values())
+    rest_healthz = healthz_seconds - sum(per_healthz.values())
+    rows = sorted(per_sync.items(), key=lambda item: -item[1])
+    rows.append(("the request and the rest", rest_sync))
+    for stage, seconds in rows:
+        other = rest_healthz if stage == "the request and the rest" else per_healthz.get(stage, 0)
+        print(f"{stage:36} {seconds * 1e6:8.0f} {seconds / sync_seconds:6.1%} {other * 1e6:12.0f}")
+    print(f"{'together':36} {sync_seconds * 1e6:8.0f} {1:6.1%} {healthz_seconds * 1e6:12.0f}")
+    layer = per_sync.get("SQLAlchemy execution layer", 0) + per_sync.get("ORM session commit", 0)
+    layer_healthz = per_healthz.get("SQLAlchemy execution layer", 0) + per_healthz.get(
+        "ORM session commit", 0
+    )
+    without = (healthz_seconds - layer_healthz) / (sync_seconds - layer)
+    print(
+        f"syncs={syncs} sync_us={sync_seconds * 1e6:.0f} healthz_us={healthz_seconds * 1e6:.0f} "
+        f"ratio={healthz_seconds / sync_seconds:.3f} without_sqlalchemy_ratio={without:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
