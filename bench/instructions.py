@@ -21,7 +21,6 @@ Needs valgrind; takes a few minutes (the simulated CPU is some 50 times slower).
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -45,7 +44,8 @@ def workload(mode: str, count: int) -> None:
     sys.path.insert(0, str(ROOT))
     logging.disable(logging.WARNING)
     from bench.common import app_on
-    from bench.load import Phone, fresh_installation
+    from bench.in_process import Phones
+    from bench.load import fresh_installation
     from observations.extensions import db
 
     # The schema from the models (the migrations give the same, tests/test_migrations.py),
@@ -55,30 +55,13 @@ def workload(mode: str, count: int) -> None:
     instance.mkdir()
     url = f"sqlite:///{instance}/terloops.db"
     plain_tokens, sites = fresh_installation(url, str(instance), CLIENTS)
-    client = app_on(url, str(instance)).test_client()
-    batches = [Phone(n, sites[n % len(sites)]).batches() for n in range(CLIENTS)]
-    bodies = [
-        (n % CLIENTS, json.dumps({"records": next(batches[n % CLIENTS])}).encode())
-        for n in range(WARM + count)
-    ]
-    headers = [{"Authorization": f"Bearer {token}"} for token in plain_tokens]
-
-    def sync(number: int, body: bytes) -> None:
-        answer = client.post(
-            "/api/v1/sync", data=body, headers=headers[number], content_type="application/json"
-        )
-        assert answer.status_code == 200, answer.data[:300]
-
-    for number, body in bodies[:WARM]:
-        sync(number, body)
-    for _ in range(WARM):
-        assert client.get("/healthz").status_code == 200
+    phones = Phones(app_on(url, str(instance)).test_client(), plain_tokens, sites, WARM + count)
+    phones.sync(0, WARM)
+    phones.healthz(WARM)
     if mode == "sync":
-        for number, body in bodies[WARM:]:
-            sync(number, body)
+        phones.sync(WARM)
     elif mode == "healthz":
-        for _ in range(count):
-            assert client.get("/healthz").status_code == 200
+        phones.healthz(count)
     shutil.rmtree(instance.parent, ignore_errors=True)
 
 

@@ -27,7 +27,6 @@ one thread: on a busy machine the figures wander, the shares less so.
 
 import argparse
 import importlib
-import json
 import logging
 import sys
 import tempfile
@@ -38,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import app_on  # noqa: E402
-from bench.load import Phone, drop_everything, fresh_installation  # noqa: E402
+from bench.in_process import Phones  # noqa: E402
+from bench.load import drop_everything, fresh_installation  # noqa: E402
 from observations.extensions import db  # noqa: E402
 
 # As bench/load.py: 50 phones, each within the API limit (600 a minute) however fast this runs.
@@ -108,37 +108,20 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{instance}/terloops.db"
         plain_tokens, sites = fresh_installation(url, str(instance), CLIENTS)
         app = app_on(url, str(instance))
-        client = app.test_client()
-        phones = [Phone(n, sites[n % len(sites)]).batches() for n in range(CLIENTS)]
-        headers = [{"Authorization": f"Bearer {token}"} for token in plain_tokens]
-        bodies = [
-            (n % CLIENTS, json.dumps({"records": next(phones[n % CLIENTS])}))
-            for n in range(WARM + args.syncs)
-        ]
-
-        def sync(number: int, body: str) -> None:
-            answer = client.post(
-                "/api/v1/sync", data=body, headers=headers[number], content_type="application/json"
-            )
-            assert answer.status_code == 200, answer.data[:300]
-
-        for number, body in bodies[:WARM]:
-            sync(number, body)
-        for _ in range(WARM):
-            assert client.get("/healthz").status_code == 200
+        phones = Phones(app.test_client(), plain_tokens, sites, WARM + args.syncs)
+        phones.sync(0, WARM)
+        phones.healthz(WARM)
         with app.app_context():
             dialect = db.engine.dialect
         stages = Stages()
         instrument(stages, dialect)
         started = time.perf_counter()
-        for number, body in bodies[WARM:]:
-            sync(number, body)
+        phones.sync(WARM)
         sync_seconds = (time.perf_counter() - started) / args.syncs
         per_sync = {stage: seconds / args.syncs for stage, seconds in stages.seconds.items()}
         stages.seconds.clear()
         started = time.perf_counter()
-        for _ in range(args.syncs):
-            assert client.get("/healthz").status_code == 200
+        phones.healthz(args.syncs)
         healthz_seconds = (time.perf_counter() - started) / args.syncs
         per_healthz = {stage: seconds / args.syncs for stage, seconds in stages.seconds.items()}
         if args.database_url:
