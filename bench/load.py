@@ -11,9 +11,9 @@ which every client syncs a short session from start to end and starts its next (
 server in use has run every query before, and built the statements it keeps):
 
 1. the floor: every client asks GET /healthz (the app's cheapest route: one SELECT 1)
-   as fast as it is answered, for S seconds;
+   as fast as it is answered, for S seconds in all;
 2. the load: every client is a phone draining its outbox as sync.js does, as fast as it is
-   answered, for S seconds: it starts a session, sends its scans, encounters and notes in
+   answered, for S seconds in all: it starts a session, sends its scans, encounters and notes in
    the batches a phone makes (mostly 1–3 records just tapped, now and then a scan of every
    zone, sometimes a backlog of 15–60 after a spell without signal) and ends the session
    (the session again, revision 2), then starts the next. One batch in ten is sent twice,
@@ -22,13 +22,18 @@ server in use has run every query before, and built the statements it keeps):
    A phone's own work is not the server's: each client makes its batches and their JSON
    before the phase, and reads the answers after it.
 
+The two take turns, R times (--rounds, default 4), each for S / R seconds: the machines
+here are shared, and their speed drifts by a fifth within minutes; one whole phase after
+the other measured the floor and the load in different spells, and the same code's ratio
+wandered from 0.19 to 0.26 in four runs in a row. By turns, a drift slows both alike.
+
 Afterwards the rows in the database are counted against what was sent: `lost` are records
 acknowledged (created, updated, duplicate) but missing, or sessions acknowledged as ended
 but stored open; `duplicates` are rows beyond one per record sent (also flags and scan
 counts beyond those sent). `errors` are failed requests, answers other than 200 and records
 whose status is not the one expected. gunicorn is stopped at the end, also on failure.
 
-    python bench/load.py [--clients N] [--seconds S] [--database-url URL]
+    python bench/load.py [--clients N] [--seconds S] [--database-url URL] [--rounds R]
                          [--workers W] [--threads T] [--pause-ms P] [--auth cookie|token]
 
 Last line: `clients=N requests=… errors=0 lost=0 duplicates=0 p99_ms=… rps=… floor_rps=…
@@ -643,7 +648,7 @@ def run_phase(clients: list[Client], phase: str, seconds: float, cpu: dict | Non
     """Run every client's `phase` ("warm", "floor", "load") at once; the phase's wall seconds.
 
     With `cpu` (holding "group": gunicorn's process group), the CPU seconds the phase cost
-    the server, the database server and the clients are added to it."""
+    the server, the database server and the clients are added to its figures for `phase`."""
     start = threading.Barrier(len(clients) + 1)
     deadline = [float("inf")]
     threads = [
@@ -663,11 +668,13 @@ def run_phase(clients: list[Client], phase: str, seconds: float, cpu: dict | Non
     wall = time.perf_counter() - began
     if cpu is not None:
         after = cpu_seconds(cpu["group"], cpu["backends"]())
-        cpu[phase] = {part: after[part] - before[part] for part in ("server", "clients")}
+        used = cpu.setdefault(phase, {"server": 0.0, "clients": 0.0, "database": 0.0})
+        for part in ("server", "clients"):
+            used[part] += after[part] - before[part]
         # A database process that ended meanwhile is not counted (its CPU is gone from
         # /proc; subtracting what it had used before made the figure negative), one that
         # began meanwhile is counted whole.
-        cpu[phase]["database"] = sum(
+        used["database"] += sum(
             seconds - before["database"].get(pid, 0.0) for pid, seconds in after["database"].items()
         )
     return wall
@@ -761,6 +768,15 @@ def main() -> None:
         help="each client waits about this long between requests (default 0: none); the "
         "ratio then says only whether the server kept up",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        choices=range(1, 61),
+        metavar="R",
+        help="the floor and the load take turns R times, each for S / R seconds (default 4; "
+        "1: the whole floor, then the whole load)",
+    )
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         parser.error("--seconds: between 0 and 600")
@@ -790,10 +806,9 @@ def main() -> None:
                 client.port = server.port
             run_phase(clients, "warm", args.seconds)
             cpu = {"group": server.process.pid, "backends": lambda: backends(url)}
-            floor_seconds = run_phase(clients, "floor", args.seconds, cpu)
             for client in clients:
                 client.prepare(prepared_syncs(args.seconds, args.pause_ms))
-            load_seconds = run_phase(clients, "load", args.seconds, cpu)
+            rounds = alternate(clients, args.seconds, args.rounds, cpu)
             for client in clients:
                 client.check_answers()
             for client in clients:
@@ -805,15 +820,33 @@ def main() -> None:
             with app.app_context():
                 drop_everything()
                 db.engine.dispose()
-    report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, cpu)
+    report(args, clients, rounds, lost, duplicates, rows, cpu)
 
 
-def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, cpu) -> None:
+def alternate(clients: list[Client], seconds: float, rounds: int, cpu: dict) -> list[dict]:
+    """The floor and the load by turns, `rounds` times, each for seconds / rounds: a machine
+    whose speed drifts (a neighbour's job starting or ending) then slows both alike, instead
+    of the one that ran in the slow spell. Returns each round's figures."""
+    done = []
+    for _round in range(rounds):
+        figures = {}
+        for phase, ledger in (("floor", "floor"), ("load", "load")):
+            before = sum(len(getattr(c, ledger).seconds) for c in clients)
+            wall = run_phase(clients, phase, seconds / rounds, cpu)
+            after = sum(len(getattr(c, ledger).seconds) for c in clients)
+            figures[phase] = (after - before, wall)
+        done.append(figures)
+    return done
+
+
+def report(args, clients, rounds, lost, duplicates, rows, cpu) -> None:
     """Print what happened, then the figures' line."""
     load = [s for c in clients for s in c.load.seconds]
     floor = [s for c in clients for s in c.floor.seconds]
     errors = [e for c in clients for e in c.floor.errors + c.load.errors]
     records = sum(len(c.load.sent) - c.warm_records for c in clients)
+    floor_seconds = sum(r["floor"][1] for r in rounds)
+    load_seconds = sum(r["load"][1] for r in rounds)
     rps, floor_rps = len(load) / load_seconds, len(floor) / floor_seconds
     print(
         f"gunicorn gthread{' --preload' if args.preload else ''}: "
@@ -842,6 +875,15 @@ def report(args, clients, floor_seconds, load_seconds, lost, duplicates, rows, c
                 f"{statistics.median(seconds) * 1000:.1f} ms, p99 "
                 f"{percentile(seconds, 0.99) * 1000:.1f} ms"
             )
+    if len(rounds) > 1:
+        print(
+            "by round (floor/s, syncs/s, ratio): "
+            + "; ".join(
+                f"{r['floor'][0] / r['floor'][1]:.0f}, {r['load'][0] / r['load'][1]:.0f}, "
+                f"{r['load'][0] / r['load'][1] / (r['floor'][0] / r['floor'][1]):.2f}"
+                for r in rounds
+            )
+        )
     for phase, label, count in (("floor", "floor", len(floor)), ("load", "sync", len(load))):
         per = {part: seconds * 1000 / max(count, 1) for part, seconds in cpu[phase].items()}
         print(

@@ -1,4 +1,5 @@
-"""bench/load.py works: gunicorn starts, two phones sync, the rows add up, gunicorn stops.
+"""bench/load.py works: gunicorn starts, two phones sync (the floor and the load by turns), the
+rows add up, gunicorn stops.
 
 The figures of so short a run mean nothing; what is checked is the run itself: no error,
 nothing lost, nothing twice, and the last line in the documented form.
@@ -35,6 +36,11 @@ def test_two_phones_for_two_seconds(tmp_path):
     assert match, lines
     assert int(match.group(1)) > 0
     assert any(line.startswith("rows: sessions ") for line in lines), lines
+    # The floor and the load took turns four times (--rounds' default), each round counted.
+    by_round = next(line for line in lines if line.startswith("by round "))
+    rounds = by_round.partition(": ")[2].split("; ")
+    assert len(rounds) == 4, by_round
+    assert all(int(figures.split(", ")[1]) > 0 for figures in rounds), by_round
     # On SQLite the app is loaded once, before the workers fork (docs/deploy.md).
     started = "gunicorn gthread: " if TEST_DATABASE_URL else "gunicorn gthread --preload: "
     assert lines[0].startswith(started + "1 workers × 2 threads; 2 clients"), lines[0]
