@@ -27,6 +27,12 @@ here are shared, and their speed drifts by a fifth within minutes; one whole pha
 the other measured the floor and the load in different spells, and the same code's ratio
 wandered from 0.19 to 0.26 in four runs in a row. By turns, a drift slows both alike.
 
+With --history H, each phone's H past sessions (whole days of 40–90 records, sent as a
+phone sends a day it kept without signal) are stored through the sync service before
+gunicorn starts: a database in use holds months of records, and a sync costs more as the
+tables and their indexes grow. Within a run on empty tables, the last round's ratio was
+always the lowest.
+
 Afterwards the rows in the database are counted against what was sent: `lost` are records
 acknowledged (created, updated, duplicate) but missing, or sessions acknowledged as ended
 but stored open; `duplicates` are rows beyond one per record sent (also flags and scan
@@ -34,7 +40,8 @@ counts beyond those sent). `errors` are failed requests, answers other than 200 
 whose status is not the one expected. gunicorn is stopped at the end, also on failure.
 
     python bench/load.py [--clients N] [--seconds S] [--database-url URL] [--rounds R]
-                         [--workers W] [--threads T] [--pause-ms P] [--auth cookie|token]
+                         [--history H] [--workers W] [--threads T] [--pause-ms P]
+                         [--auth cookie|token]
 
 Last line: `clients=N requests=… errors=0 lost=0 duplicates=0 p99_ms=… rps=… floor_rps=…
 ratio=…`, where requests, p99_ms and rps are those of the sync, and ratio = rps / floor_rps.
@@ -75,7 +82,8 @@ sys.path.insert(0, str(ROOT))
 from bench.common import app_on  # noqa: E402
 from observations import accounts, studies, tokens  # noqa: E402
 from observations.extensions import db  # noqa: E402
-from observations.models import Encounter, FieldNote, Scan, Session, Site, Zone  # noqa: E402
+from observations.models import Encounter, FieldNote, Scan, Session, Site, User, Zone  # noqa: E402
+from observations.sync import Owner, sync_records  # noqa: E402
 
 SITES = 5
 ZONES_PER_SITE = 3
@@ -97,6 +105,9 @@ TIMEOUT_SECONDS = 30
 # Syncs each client makes before the load phase: per second of the phase, and at most.
 PREPARED_PER_SECOND = 20
 PREPARED_AT_MOST = 3000
+# The phones' past sessions (--history) come from phones of their own, so that their UUIDs
+# are not those the benchmark's phones make.
+HISTORY_SEED = 1_000_000
 EXPECTED_FIRST = {1: "created", 2: "updated"}  # a record's status the first time, by revision
 ENCOUNTER_TYPES = ("eye_contact", "greeting", "short_chat", "conversation", "help")
 PARTIES = ("visitor_visitor", "visitor_staff", "visitor_trader")
@@ -150,6 +161,75 @@ def fresh_installation(url: str, instance: str, clients: int) -> tuple[list[str]
         db.session.remove()
         db.engine.dispose()
     return plain_tokens, made
+
+
+@dataclass
+class History:
+    """The past sessions stored before the run (--history): their records' UUIDs, and the
+    child rows they made, which the count afterwards expects besides those of the run."""
+
+    uuids: set[str] = field(default_factory=set)
+    children: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def note(self, records: list[dict]) -> None:
+        """Remember stored records and the child rows they made."""
+        for record in records:
+            self.uuids.add(record["uuid"])
+            self.children["encounter_flags"] += len(record.get("flags", []))
+            if record["kind"] == "scan":
+                self.children["scan_counts"] += sum(len(c) for c in record["counts"].values())
+
+
+def seed_history(url: str, instance: str, sites: list[dict], clients: int, per_client: int):
+    """Store `per_client` past sessions of each fieldworker through the sync service, in
+    this process: a database in use holds months of records, and a sync costs more as its
+    tables and indexes grow.
+
+    On PostgreSQL the tables are analysed after each day's sessions, as autovacuum does on a
+    server in use (this machine's PostgreSQL runs with autovacuum off): without statistics,
+    the plans PostgreSQL keeps for the sync's statements were made for empty tables, and each
+    past session took longer to store than the one before.
+    """
+    history = History()
+    if not per_client:
+        return history
+    started_seeding = time.perf_counter()
+    app = app_on(url, instance)
+    with app.app_context():
+        ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
+        phones = [Phone(HISTORY_SEED + n, sites[n % len(sites)]) for n in range(clients)]
+        now = datetime.now(UTC).replace(microsecond=0)
+        for day in range(per_client):
+            for number, phone in enumerate(phones):
+                records = phone.past_session(now - timedelta(days=day + 1, hours=3))
+                results = sync_records(Owner(ids[username(number)]), records)
+                wrong = [r for r in results if r["status"] != "created"]
+                if wrong:
+                    raise SystemExit(f"history: a past record was not stored: {wrong[0]}")
+                history.note(records)
+            analyse(db.engine)
+        db.session.remove()
+        db.engine.dispose()
+    history.seconds = time.perf_counter() - started_seeding
+    return history
+
+
+def analyse(engine) -> None:
+    """On PostgreSQL, gather the tables' statistics, as autovacuum does after they grew."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+
+
+def autovacuum_off(url: str) -> bool:
+    """Whether the PostgreSQL server at `url` runs without autovacuum (False for SQLite)."""
+    if not url.startswith("postgresql"):
+        return False
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SHOW autovacuum").scalar() == "off"
 
 
 def username(number: int) -> str:
@@ -390,6 +470,15 @@ class Phone:
         """Batches without end: one session after the other."""
         while True:
             yield from self.session_batches()
+
+    def past_session(self, started: datetime) -> list[dict]:
+        """A whole session of the past, as a phone sends one it kept all day without signal:
+        the session, already ended, then its scans, encounters and notes."""
+        session = self._session(started)
+        clock = iter(started + timedelta(seconds=10 * n) for n in range(1, 10_000))
+        records = [self._any(session, next(clock)) for _ in range(self.rng.randint(40, 90))]
+        ended = next(clock).isoformat()
+        return [{**session, "ended_at": ended, "device_time": ended}, *records]
 
 
 # -- the clients -----------------------------------------------------------------------------
@@ -683,8 +772,11 @@ def run_phase(clients: list[Client], phase: str, seconds: float, cpu: dict | Non
 # -- the count afterwards --------------------------------------------------------------------
 
 
-def count_rows(url: str, instance: str, clients: list[Client]) -> tuple[int, int, dict]:
-    """(lost, duplicates, rows per table) of the records the clients sent."""
+def count_rows(
+    url: str, instance: str, clients: list[Client], history: History
+) -> tuple[int, int, dict]:
+    """(lost, duplicates, rows per table) of the records the clients sent; the past sessions
+    stored before the run (`history`) are expected besides."""
     sent = {u: r for c in clients for u, r in c.load.sent.items()}
     acknowledged = {u: rev for c in clients for u, rev in c.load.acknowledged.items()}
     app = app_on(url, instance)
@@ -697,7 +789,7 @@ def count_rows(url: str, instance: str, clients: list[Client]) -> tuple[int, int
             rows[model.__tablename__] = len(uuids)
             duplicates += len(uuids) - len(set(uuids))
             stored.update(uuids)
-        duplicates += len(stored - set(sent))  # rows nobody sent
+        duplicates += len(stored - set(sent) - history.uuids)  # rows nobody sent
         lost += len(set(acknowledged) - stored)
         ended = set(db.session.scalars(sa.select(Session.uuid).where(Session.ended_at.isnot(None))))
         lost += sum(1 for u, rev in acknowledged.items() if rev == 2 and u not in ended)
@@ -712,6 +804,7 @@ def count_rows(url: str, instance: str, clients: list[Client]) -> tuple[int, int
             ),
         }
         for table, expected in children.items():
+            expected += history.children[table]
             rows[table] = db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
             duplicates += max(0, rows[table] - expected)
             lost += max(0, expected - rows[table])
@@ -769,6 +862,15 @@ def main() -> None:
         "ratio then says only whether the server kept up",
     )
     parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        choices=range(0, 1001),
+        metavar="H",
+        help="store H past sessions of 40–90 records for each phone before the run (default "
+        "0: the run starts on empty tables)",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=4,
@@ -790,6 +892,7 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{instance}/terloops.db"
         Path(instance).mkdir()
         plain_tokens, sites = fresh_installation(url, instance, args.clients)
+        history = seed_history(url, instance, sites, args.clients, args.history)
         clients = [
             Client(
                 0,
@@ -814,13 +917,13 @@ def main() -> None:
             for client in clients:
                 if client.connection is not None:
                     client.connection.close()
-        lost, duplicates, rows = count_rows(url, instance, clients)
+        lost, duplicates, rows = count_rows(url, instance, clients, history)
         if args.database_url:  # leave the database as empty as it was found
             app = app_on(url, instance)
             with app.app_context():
                 drop_everything()
                 db.engine.dispose()
-    report(args, clients, rounds, lost, duplicates, rows, cpu)
+    report(args, clients, rounds, lost, duplicates, rows, cpu, history)
 
 
 def alternate(clients: list[Client], seconds: float, rounds: int, cpu: dict) -> list[dict]:
@@ -839,7 +942,7 @@ def alternate(clients: list[Client], seconds: float, rounds: int, cpu: dict) -> 
     return done
 
 
-def report(args, clients, rounds, lost, duplicates, rows, cpu) -> None:
+def report(args, clients, rounds, lost, duplicates, rows, cpu, history) -> None:
     """Print what happened, then the figures' line."""
     load = [s for c in clients for s in c.load.seconds]
     floor = [s for c in clients for s in c.floor.seconds]
@@ -855,6 +958,17 @@ def report(args, clients, rounds, lost, duplicates, rows, cpu) -> None:
         + ("logged in (cookie and CSRF token)" if args.auth == "cookie" else "API tokens")
         + (f", pausing ~{args.pause_ms:g} ms between requests" if args.pause_ms else "")
     )
+    if autovacuum_off(args.database_url or ""):
+        print(
+            "PostgreSQL runs with autovacuum off: its statistics are those of the empty tables"
+            + (", and of the past sessions" if history.uuids else "")
+            + " (the bench analyses them after each day of --history, not during the run)"
+        )
+    if history.uuids:
+        print(
+            f"history: {args.history} past sessions a phone, {len(history.uuids)} records "
+            f"stored before the run ({history.seconds:.1f} s)"
+        )
     print(
         f"floor GET /healthz: {len(floor)} requests, {floor_rps:.0f}/s, "
         f"median {statistics.median(floor) * 1000:.1f} ms, "

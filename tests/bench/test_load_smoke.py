@@ -1,5 +1,5 @@
-"""bench/load.py works: gunicorn starts, two phones sync (the floor and the load by turns), the
-rows add up, gunicorn stops.
+"""bench/load.py works: two phones' past days are stored, gunicorn starts, the phones sync (the
+floor and the load by turns), the rows add up, gunicorn stops.
 
 The figures of so short a run mean nothing; what is checked is the run itself: no error,
 nothing lost, nothing twice, and the last line in the documented form.
@@ -24,6 +24,7 @@ LAST_LINE = re.compile(
 @pytest.mark.slow  # gunicorn starts and loads the app: 10–20 s on the 2-core machine
 def test_two_phones_for_two_seconds(tmp_path):
     command = [sys.executable, "bench/load.py", "--clients", "2", "--seconds", "2"]
+    command += ["--history", "2"]  # each phone's two past days stored first, and counted
     command += ["--workers", "1", "--threads", "2"]
     if TEST_DATABASE_URL:
         empty_database(make_app(tmp_path, empty=False))  # the next test makes its tables anew
@@ -36,6 +37,12 @@ def test_two_phones_for_two_seconds(tmp_path):
     assert match, lines
     assert int(match.group(1)) > 0
     assert any(line.startswith("rows: sessions ") for line in lines), lines
+    # Four past sessions of 41–91 records each, none of them counted lost or twice above.
+    history = next(line for line in lines if line.startswith("history: "))
+    past = int(re.search(r"(\d+) records stored before the run", history).group(1))
+    assert 4 * 41 <= past <= 4 * 91, history
+    sessions = int(re.search(r"rows: sessions (\d+)", "\n".join(lines)).group(1))
+    assert sessions > 4, lines
     # The floor and the load took turns four times (--rounds' default), each round counted.
     by_round = next(line for line in lines if line.startswith("by round "))
     rounds = by_round.partition(": ")[2].split("; ")
