@@ -960,9 +960,8 @@ def report(args, clients, rounds, lost, duplicates, rows, cpu, history) -> None:
     )
     if autovacuum_off(args.database_url or ""):
         print(
-            "PostgreSQL runs with autovacuum off: its statistics are those of the empty tables"
-            + (", and of the past sessions" if history.uuids else "")
-            + " (the bench analyses them after each day of --history, not during the run)"
+            "PostgreSQL runs with autovacuum off: the tables' statistics are only those the "
+            "bench gathers after each day of --history, none during the run"
         )
     if history.uuids:
         print(
