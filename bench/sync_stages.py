@@ -19,7 +19,9 @@ ratio of a /healthz to a sync, and the ratio a sync would have if SQLAlchemy's e
 layer and the ORM's commit took no time at all: the most that running the sync's statements
 through the driver by hand could give, in one process.
 
-    python bench/sync_stages.py [--syncs N] [--database-url URL]
+    python bench/sync_stages.py [--syncs N] [--database-url URL] [--statements K]
+
+--statements K also lists the K statements that cost a sync most of the driver's time.
 
 Last line: `syncs=N sync_us=… healthz_us=… ratio=… without_sqlalchemy_ratio=…`. Wall time in
 one thread: on a busy machine the figures wander, the shares less so.
@@ -72,6 +74,47 @@ class Stages:
         setattr(owner, name, timed)
 
 
+class Statements:
+    """The driver's time per statement of a sync (by the first words of its SQL): which
+    statement is it, when the driver's share grows. (It found a plan PostgreSQL had kept
+    from the tables' first minute costing a tenth of a sync; README, *Benchmarks*.)"""
+
+    WIDTH = 90
+
+    def __init__(self):
+        self.seen: dict[str, list] = {}  # SQL -> [executions, seconds]
+
+    def wrap(self, dialect) -> None:
+        """Time the dialect's calls of the driver that run a statement."""
+        for name in ("do_execute", "do_executemany", "do_execute_no_params"):
+            self._wrap(dialect, name)
+
+    def _wrap(self, dialect, name: str) -> None:
+        original = getattr(dialect, name)
+
+        def timed(cursor, statement, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(cursor, statement, *args, **kwargs)
+            finally:
+                key = " ".join(statement.split())[: self.WIDTH]
+                entry = self.seen.setdefault(key, [0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - started
+
+        setattr(dialect, name, timed)
+
+    def report(self, syncs: int, top: int) -> None:
+        """Print the `top` statements by their driver time per sync."""
+        print(f"{'µs/sync':>8} {'runs/sync':>9} {'µs each':>8}  statement")
+        for statement, (runs, seconds) in sorted(self.seen.items(), key=lambda i: -i[1][1])[:top]:
+            print(
+                f"{seconds / syncs * 1e6:8.0f} {runs / syncs:9.2f} {seconds / runs * 1e6:8.0f}"
+                f"  {statement}"
+            )
+        self.seen.clear()
+
+
 def instrument(stages: Stages, dialect) -> None:
     """Wrap the stages' functions (the driver's through the engine's dialect)."""
     from flask.json.provider import DefaultJSONProvider
@@ -100,6 +143,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--syncs", type=int, default=3000, choices=range(100, 100001), metavar="N")
     parser.add_argument("--database-url", help="an empty database (default: SQLite, fresh)")
+    parser.add_argument(
+        "--statements",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also print the K statements that cost a sync most driver time",
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="terloops-stages-") as tmp:
@@ -113,6 +163,9 @@ def main() -> None:
         phones.healthz(WARM)
         with app.app_context():
             dialect = db.engine.dialect
+        statements = Statements()
+        if args.statements:
+            statements.wrap(dialect)  # inside the driver's stage: its time stays the driver's
         stages = Stages()
         instrument(stages, dialect)
         started = time.perf_counter()
@@ -120,6 +173,8 @@ def main() -> None:
         sync_seconds = (time.perf_counter() - started) / args.syncs
         per_sync = {stage: seconds / args.syncs for stage, seconds in stages.seconds.items()}
         stages.seconds.clear()
+        if args.statements:
+            statements.report(args.syncs, args.statements)
         started = time.perf_counter()
         phones.healthz(args.syncs)
         healthz_seconds = (time.perf_counter() - started) / args.syncs

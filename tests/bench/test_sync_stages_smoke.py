@@ -35,3 +35,24 @@ def test_a_short_run_splits_a_sync_into_its_stages():
     assert figures["syncs"] == "100"
     assert abs(sum(times.values()) - int(figures["sync_us"])) <= len(times), lines
     assert 0 < float(figures["ratio"]) < float(figures["without_sqlalchemy_ratio"]) < 1
+
+
+def test_statements_lists_those_that_cost_the_driver_most():
+    command = [sys.executable, "bench/sync_stages.py", "--syncs", "100", "--statements", "3"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    first = lines.index(next(line for line in lines if line.lstrip().startswith("µs/sync")))
+    listed = [
+        re.fullmatch(r"\s*(\d+)\s+([\d.]+)\s+(\d+)  (.+)", line) for line in lines[first + 1 :]
+    ][:3]
+    assert all(listed), lines
+    costs = [int(found.group(1)) for found in listed]
+    assert costs == sorted(costs, reverse=True), lines
+    # Every sync of the mix stores encounters, and every API request looks up its caller.
+    statements = " | ".join(found.group(4) for found in listed)
+    assert "INSERT INTO encounters" in statements or "SELECT users.id" in statements, lines
+    driver = next(line for line in lines if line.startswith("database driver"))
+    assert sum(costs) <= int(driver.split()[2]) + 3, (driver, costs)
+    # The figures' line stays the last.
+    assert lines[-1].startswith("syncs=100 "), lines[-1]
