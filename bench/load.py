@@ -23,9 +23,10 @@ server in use has run every query before, and built the statements it keeps):
    before the phase, and reads the answers after it.
 
 The two take turns, R times (--rounds, default 4), each for S / R seconds: the machines
-here are shared, and their speed drifts by a fifth within minutes; one whole phase after
-the other measured the floor and the load in different spells, and the same code's ratio
-wandered from 0.19 to 0.26 in four runs in a row. By turns, a drift slows both alike.
+here are shared, and their speed drifts within minutes (the floor alone went from 657 to
+1,051 requests a second between two runs); one whole phase after the other measured the
+floor and the load in different spells. By turns, a drift slows both alike; whole runs
+still differ (seven of the same code: ratios 0.23–0.29), so compare several.
 
 With --history H, each phone's H past sessions (whole days of 40–90 records, sent as a
 phone sends a day it kept without signal) are stored through the sync service before
@@ -933,10 +934,10 @@ def alternate(clients: list[Client], seconds: float, rounds: int, cpu: dict) -> 
     done = []
     for _round in range(rounds):
         figures = {}
-        for phase, ledger in (("floor", "floor"), ("load", "load")):
-            before = sum(len(getattr(c, ledger).seconds) for c in clients)
+        for phase in ("floor", "load"):  # each phase's requests go to its own ledger
+            before = sum(len(getattr(c, phase).seconds) for c in clients)
             wall = run_phase(clients, phase, seconds / rounds, cpu)
-            after = sum(len(getattr(c, ledger).seconds) for c in clients)
+            after = sum(len(getattr(c, phase).seconds) for c in clients)
             figures[phase] = (after - before, wall)
         done.append(figures)
     return done

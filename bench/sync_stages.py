@@ -75,9 +75,9 @@ class Stages:
 
 
 class Statements:
-    """The driver's time per statement of a sync (by the first words of its SQL): which
-    statement is it, when the driver's share grows. (It found a plan PostgreSQL had kept
-    from the tables' first minute costing a tenth of a sync; README, *Benchmarks*.)"""
+    """The driver's time per statement of a sync, by the first words of its SQL: to find
+    the statement behind a driver's share that grew. (It found a plan PostgreSQL had kept
+    from the tables' first minute, costing a tenth of a sync; README, *Benchmarks*.)"""
 
     WIDTH = 90
 
