@@ -31,8 +31,8 @@ still differ (seven of the same code: ratios 0.23–0.29), so compare several.
 With --history H, each phone's H past sessions (whole days of 40–90 records, sent as a
 phone sends a day it kept without signal) are stored through the sync service before
 gunicorn starts: a database in use holds months of records, and a sync costs more as the
-tables and their indexes grow. Within a run on empty tables, the last round's ratio was
-always the lowest.
+tables and their indexes grow (in three runs on empty tables, the last round's ratio was
+the lowest).
 
 Afterwards the rows in the database are counted against what was sent: `lost` are records
 acknowledged (created, updated, duplicate) but missing, or sessions acknowledged as ended
