@@ -56,3 +56,27 @@ def test_statements_lists_those_that_cost_the_driver_most():
     assert sum(costs) <= int(driver.split()[2]) + 3, (driver, costs)
     # The figures' line stays the last.
     assert lines[-1].startswith("syncs=100 "), lines[-1]
+
+
+def test_replay_times_the_database_alone():
+    command = [sys.executable, "bench/sync_stages.py", "--syncs", "100", "--replay"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    alone = next(line for line in lines if line.startswith("the database alone:"))
+    # A sync of the mix looks up its caller and its session, stores, and commits.
+    calls = float(re.search(r"([\d.]+) driver calls a sync", alone).group(1))
+    assert calls >= 4, alone
+    figures = dict(re.findall(r"(\w+)=([\d.]+)", lines[-1]))
+    assert 0 < int(figures["database_alone_us"]) < int(figures["sync_us"]), lines[-1]
+    # Everything a sync does besides its statements costs something: a sync that did
+    # nothing else would have the better ratio.
+    assert float(figures["ratio"]) < float(figures["database_alone_ratio"]) < 1, lines[-1]
+    assert any(line.startswith("the sync's own work beyond both") for line in lines), lines
+
+
+def test_replay_refuses_postgresql():
+    command = [sys.executable, "bench/sync_stages.py", "--replay", "--database-url", "x://"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "SQLite only" in result.stderr
