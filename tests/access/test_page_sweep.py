@@ -78,6 +78,8 @@ class Sweep:
     pages: list[str] = field(default_factory=list)  # "actor language screen: row" (· state)
     violations: dict[str, list] = field(default_factory=dict)
     served: list[Path] = field(default_factory=list)  # one HTML file per page and language
+    # Checkboxes and radio buttons drawn narrower or wider than high, per page (phone width).
+    squeezed: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # redirects, JSON, files
 
 
@@ -114,6 +116,28 @@ def pages_of(actor: str) -> list[tuple[str, object]]:
     for refused in (FORBIDDEN, NOT_FOUND):
         pages += [(refused, row) for row in pages_with_errors if row.expect[actor] == refused][:1]
     return pages
+
+
+# Visible checkboxes and radio buttons that are not drawn square (a flex item shrunk beside a
+# label that wraps), named by their label.
+SQUEEZED = """() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+  .filter((e) => { const r = e.getBoundingClientRect();
+                   return r.width > 0 && r.height > 0 && Math.abs(r.width - r.height) > 1; })
+  .map((e) => (e.labels && e.labels.length ? e.labels[0].textContent.trim() : e.name))"""
+PHONE_WIDTH = {"width": 393, "height": 851}  # Pixel 5's viewport
+
+
+def squeezed(page, screen: str) -> list[str]:
+    """The page's squeezed checkboxes and radio buttons at a phone's width: a lead or a
+    coordinator works on a phone too, where labels wrap."""
+    if screen == "phone":
+        return page.evaluate(SQUEEZED)
+    size = page.viewport_size
+    page.set_viewport_size(PHONE_WIDTH)
+    try:
+        return page.evaluate(SQUEEZED)
+    finally:
+        page.set_viewport_size(size)
 
 
 def ready(page, endpoint: str) -> None:
@@ -185,6 +209,7 @@ def visit(context, page, server, actor, language, screen, sweep, folder) -> None
         if outcome == OK:
             ready(page, row.endpoint)
         sweep.violations[label] = axe_violations(page)
+        sweep.squeezed[label] = squeezed(page, screen)
         if row.endpoint == "field.session" and actor == "fieldworker_a":
             session_states(page, sweep, label, server)
 
@@ -222,6 +247,14 @@ def test_every_page_has_no_axe_violations(sweep):
             assert checked or not axe_checks(language, screens[0]), f"{actor} {language}"
     assert not failing, "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(
         f"  {label}: {found}" for label, found in failing.items()
+    )
+
+
+def test_every_checkbox_and_radio_button_keeps_its_shape(sweep):
+    assert sweep.squeezed, "no page was measured"
+    failing = {label: names for label, names in sweep.squeezed.items() if names}
+    assert not failing, "checkboxes or radio buttons squeezed at a phone's width:\n" + "\n".join(
+        f"  {label}: {names}" for label, names in failing.items()
     )
 
 
