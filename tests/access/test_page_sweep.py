@@ -78,8 +78,8 @@ class Sweep:
     pages: list[str] = field(default_factory=list)  # "actor language screen: row" (· state)
     violations: dict[str, list] = field(default_factory=dict)
     served: list[Path] = field(default_factory=list)  # one HTML file per page and language
-    # Checkboxes and radio buttons drawn narrower or wider than high, per page (phone width).
-    squeezed: dict[str, list[str]] = field(default_factory=dict)
+    # What goes wrong with each page at a phone's width (PHONE_PROBLEMS).
+    on_phone: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # redirects, JSON, files
 
 
@@ -118,24 +118,32 @@ def pages_of(actor: str) -> list[tuple[str, object]]:
     return pages
 
 
-# Visible checkboxes and radio buttons that are not drawn square (a flex item shrunk beside a
-# label that wraps), named by their label.
-SQUEEZED = """() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
-  .filter((e) => { const r = e.getBoundingClientRect();
-                   return r.width > 0 && r.height > 0 && Math.abs(r.width - r.height) > 1; })
-  .map((e) => (e.labels && e.labels.length ? e.labels[0].textContent.trim() : e.name))"""
+# What goes wrong on a phone's narrow screen: the page scrolls sideways (something wider than
+# the screen outside a frame that scrolls), or a checkbox or radio button is not drawn square
+# (a flex item shrunk beside a label that wraps), named by its label.
+PHONE_PROBLEMS = """() => {
+  const root = document.documentElement;
+  const found = [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+    .filter((e) => { const r = e.getBoundingClientRect();
+                     return r.width > 0 && r.height > 0 && Math.abs(r.width - r.height) > 1; })
+    .map((e) => 'squeezed: '
+                + (e.labels && e.labels.length ? e.labels[0].textContent.trim() : e.name));
+  if (root.scrollWidth > root.clientWidth + 1)
+    found.unshift(`scrolls sideways: ${root.scrollWidth} px on a ${root.clientWidth} px screen`);
+  return found;
+}"""
 PHONE_WIDTH = {"width": 393, "height": 851}  # Pixel 5's viewport
 
 
-def squeezed(page, screen: str) -> list[str]:
-    """The page's squeezed checkboxes and radio buttons at a phone's width: a lead or a
-    coordinator works on a phone too, where labels wrap."""
+def phone_problems(page, screen: str) -> list[str]:
+    """What goes wrong with the page at a phone's width: a lead or a coordinator works on a
+    phone too, where labels wrap and tables do not fit."""
     if screen == "phone":
-        return page.evaluate(SQUEEZED)
+        return page.evaluate(PHONE_PROBLEMS)
     size = page.viewport_size
     page.set_viewport_size(PHONE_WIDTH)
     try:
-        return page.evaluate(SQUEEZED)
+        return page.evaluate(PHONE_PROBLEMS)
     finally:
         page.set_viewport_size(size)
 
@@ -209,7 +217,7 @@ def visit(context, page, server, actor, language, screen, sweep, folder) -> None
         if outcome == OK:
             ready(page, row.endpoint)
         sweep.violations[label] = axe_violations(page)
-        sweep.squeezed[label] = squeezed(page, screen)
+        sweep.on_phone[label] = phone_problems(page, screen)
         if row.endpoint == "field.session" and actor == "fieldworker_a":
             session_states(page, sweep, label, server)
 
@@ -250,11 +258,11 @@ def test_every_page_has_no_axe_violations(sweep):
     )
 
 
-def test_every_checkbox_and_radio_button_keeps_its_shape(sweep):
-    assert sweep.squeezed, "no page was measured"
-    failing = {label: names for label, names in sweep.squeezed.items() if names}
-    assert not failing, "checkboxes or radio buttons squeezed at a phone's width:\n" + "\n".join(
-        f"  {label}: {names}" for label, names in failing.items()
+def test_every_page_fits_a_phone(sweep):
+    assert sweep.on_phone, "no page was measured"
+    failing = {label: found for label, found in sweep.on_phone.items() if found}
+    assert not failing, "pages that do not fit a phone's width:\n" + "\n".join(
+        f"  {label}: {found}" for label, found in failing.items()
     )
 
 
