@@ -78,7 +78,7 @@ class Sweep:
     pages: list[str] = field(default_factory=list)  # "actor language screen: row" (· state)
     violations: dict[str, list] = field(default_factory=dict)
     served: list[Path] = field(default_factory=list)  # one HTML file per page and language
-    # What goes wrong with each page at a phone's width (PHONE_PROBLEMS).
+    # What goes wrong with each page on a phone's screen (PHONE_PROBLEMS).
     on_phone: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # redirects, JSON, files
 
@@ -128,20 +128,29 @@ PHONE_PROBLEMS = """() => {
                      return r.width > 0 && r.height > 0 && Math.abs(r.width - r.height) > 1; })
     .map((e) => 'squeezed: '
                 + (e.labels && e.labels.length ? e.labels[0].textContent.trim() : e.name));
-  if (root.scrollWidth > root.clientWidth + 1)
-    found.unshift(`scrolls sideways: ${root.scrollWidth} px on a ${root.clientWidth} px screen`);
+  if (root.scrollWidth > root.clientWidth + 1) {
+    // The first element that reaches past the screen, outside a frame that scrolls or clips.
+    const inFrame = (e) => { for (let a = e.parentElement; a && a !== document.body;
+                                  a = a.parentElement)
+      if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+    const wide = [...document.body.querySelectorAll('*')].find((e) =>
+      e.getBoundingClientRect().right > root.clientWidth + 1 && !inFrame(e));
+    const what = wide ? ` (${wide.tagName.toLowerCase()}.${wide.className}: `
+      + `"${wide.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60)}")` : '';
+    found.unshift(`scrolls sideways: ${root.scrollWidth} px on a ${root.clientWidth} px `
+                  + `screen${what}`);
+  }
   return found;
 }"""
-PHONE_WIDTH = {"width": 393, "height": 851}  # Pixel 5's viewport
+# A phone's screen: the Pixel 5's, which the phone pages emulate.
+PHONE_SCREEN = {"width": 393, "height": 851}
 
 
-def phone_problems(page, screen: str) -> list[str]:
-    """What goes wrong with the page at a phone's width: a lead or a coordinator works on a
-    phone too, where labels wrap and tables do not fit."""
-    if screen == "phone":
-        return page.evaluate(PHONE_PROBLEMS)
+def phone_problems(page) -> list[str]:
+    """What goes wrong with the page on a phone: leads and coordinators work on one too,
+    where labels wrap and tables do not fit."""
     size = page.viewport_size
-    page.set_viewport_size(PHONE_WIDTH)
+    page.set_viewport_size(PHONE_SCREEN)
     try:
         return page.evaluate(PHONE_PROBLEMS)
     finally:
@@ -217,7 +226,7 @@ def visit(context, page, server, actor, language, screen, sweep, folder) -> None
         if outcome == OK:
             ready(page, row.endpoint)
         sweep.violations[label] = axe_violations(page)
-        sweep.on_phone[label] = phone_problems(page, screen)
+        sweep.on_phone[label] = phone_problems(page)
         if row.endpoint == "field.session" and actor == "fieldworker_a":
             session_states(page, sweep, label, server)
 
@@ -261,7 +270,7 @@ def test_every_page_has_no_axe_violations(sweep):
 def test_every_page_fits_a_phone(sweep):
     assert sweep.on_phone, "no page was measured"
     failing = {label: found for label, found in sweep.on_phone.items() if found}
-    assert not failing, "pages that do not fit a phone's width:\n" + "\n".join(
+    assert not failing, "pages that do not fit a phone's screen:\n" + "\n".join(
         f"  {label}: {found}" for label, found in failing.items()
     )
 
